@@ -1,0 +1,306 @@
+"""Outline -> cards. Each rule is a small function of a node's context, in one ordered table.
+
+The walk visits every node once; an explicit card on a line replaces the automatic rules for
+that line. Drafts are then rendered (plain and HTML, from the language's templates), given a
+stable id, and exact duplicates dropped. A trace records, for every node, which rules fired or
+why none did (`quizgen cards --explain`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from quizgen import markup
+from quizgen.config import Config
+from quizgen.extract.acronyms import acronym_rule
+from quizgen.extract.base import (
+    BLANK,
+    CLOZE_CLOSE,
+    CLOZE_OPEN,
+    Draft,
+    NodeContext,
+    Piece,
+    norm_key,
+    plain,
+    title_of,
+)
+from quizgen.extract.definitions import sentence_rule
+from quizgen.extract.emphasis import emphasis_rule
+from quizgen.extract.explicit import explicit_rule
+from quizgen.extract.structure import children_rule, formula_rule
+from quizgen.extract.tables import table_rule
+from quizgen.extract.terms import term_rule
+from quizgen.identity import anchor_key, card_id
+from quizgen.lang import Language, detect_language, get_language
+from quizgen.model import Card, CardKind, Diagnostic, NodeKind, Note, NoteMeta, Outline, SourceRef
+from quizgen.outline import parse_note, walk
+
+Rule = Callable[[NodeContext], list[Draft]]
+
+# The automatic rules, in the order their cards are listed for a node.
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("term", term_rule),
+    ("sentence", sentence_rule),
+    ("acronym", acronym_rule),
+    ("emphasis", emphasis_rule),
+    ("children", children_rule),
+    ("formula", formula_rule),
+    ("table", table_rule),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """For --explain: one node, what fired on it, or why nothing did."""
+
+    line: int
+    kind: str
+    text: str
+    rules: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    cards: tuple[Card, ...]
+    problems: tuple[Diagnostic, ...]
+    trace: tuple[TraceEntry, ...]
+    lang: str
+
+
+def note_language(note: Note, meta: NoteMeta, config: Config) -> str:
+    return meta.lang or config.lang or detect_language(note.text)
+
+
+def note_deck(note: Note, meta: NoteMeta, config: Config) -> str:
+    """Frontmatter `deck`, the config's `deck`, or `Course::Note` (course from the frontmatter,
+    a `Course:` line, the config, or the note's folder)."""
+    if meta.deck:
+        return meta.deck
+    if config.deck:
+        return config.deck
+    course = meta.course or config.course or note.folder.rsplit("/", 1)[-1]
+    return f"{course}::{note.title}" if course else note.title
+
+
+def anki_tag(tag: str) -> str:
+    """Obsidian `a/b` -> Anki `a::b`; spaces -> `_`; Unicode kept."""
+    tag = re.sub(r"\s+", "_", tag.strip().lstrip("#"))
+    return re.sub(r"/+", "::", tag).strip(":")
+
+
+def extract_cards(
+    note: Note, *, config: Config | None = None, outline: Outline | None = None
+) -> Extraction:
+    """The cards of one note (never raises on odd input; problems are returned)."""
+    config = config or Config()
+    if outline is None:
+        outline = parse_note(note.text, separators=config.separators, path=note.rel_path)
+    meta = outline.meta
+    code = note_language(note, meta, config)
+    lang = get_language(code, config.templates.get(code))
+    if not meta.enabled:
+        entry = TraceEntry(0, "note", note.title, (), "`quizgen: false` in the front matter")
+        return Extraction((), outline.problems, (entry,), lang.code)
+    deck = note_deck(note, meta, config)
+    note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
+    cards: list[Card] = []
+    trace: list[TraceEntry] = []
+    covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
+    for node, ancestors in walk(outline.root):
+        ctx = NodeContext(node, ancestors, lang, config, note.title)
+        drafts = explicit_rule(ctx)
+        fired = ["explicit"] if drafts else []
+        if not drafts:
+            for _name, rule in RULES:
+                produced = rule(ctx)
+                if produced:
+                    fired.extend(sorted({d.rule for d in produced}))
+                    drafts.extend(produced)
+        for draft in drafts:
+            if draft.rule in {"list", "detail", "question", "diagram"}:
+                for child in ctx.answer_children:
+                    covered.setdefault(id(child), node.line)
+            cards.append(_render(draft, ctx, note, lang, deck=deck, note_tags=note_tags))
+        trace.append(_trace(ctx, tuple(dict.fromkeys(fired)), covered))
+    return Extraction(_finish(cards), outline.problems, tuple(trace), lang.code)
+
+
+def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) -> TraceEntry:
+    node = ctx.node
+    text = plain(node.text) if node.kind is not NodeKind.TABLE else "(table)"
+    if node.kind is NodeKind.DIAGRAM:
+        text = "(mermaid diagram)"
+    reason = ""
+    if not fired:
+        if ctx.skip_reason and node.kind not in (NodeKind.TABLE, NodeKind.DIAGRAM, NodeKind.MATH):
+            reason = ctx.skip_reason
+        elif id(node) in covered:
+            reason = f"an answer of the card from line {covered[id(node)]}"
+        elif ctx.notes:
+            reason = ctx.notes[0]
+        elif node.kind is NodeKind.DIAGRAM:
+            reason = "its nodes make the cards"
+        elif node.kind is NodeKind.HEADING:
+            reason = "a section: what is under it makes the cards"
+        else:
+            reason = "no rule matched"
+    return TraceEntry(node.line, node.kind.value, text, fired, reason)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _piece_plain(piece: Piece) -> str:
+    if piece.kind == "math":
+        return f"$${piece.text}$$"
+    if piece.kind == "code":
+        return piece.text.rstrip("\n")
+    return plain(piece.text)
+
+
+def _piece_html(piece: Piece) -> str:
+    if piece.kind == "math":
+        return f'<div class="math">\\[{html.escape(piece.text)}\\]</div>'
+    if piece.kind == "code":
+        language = f' class="language-{html.escape(piece.info)}"' if piece.info else ""
+        return f"<pre><code{language}>{html.escape(piece.text.rstrip(chr(10)))}</code></pre>"
+    return markup.to_html(piece.text)
+
+
+def _field(value: str, lang: Language, as_html: bool) -> str:
+    lines = [v for v in value.split("\n") if v.strip()] or [value]
+    if as_html:
+        text = "<br>".join(markup.to_html(v) for v in lines)
+        return text.replace(
+            BLANK, f'<span class="cloze">{html.escape(lang.templates["blank"])}</span>'
+        )
+    return "\n".join(plain(v) for v in lines).replace(BLANK, lang.templates["blank"])
+
+
+def _answer(draft: Draft) -> tuple[str, str]:
+    pieces = [p for p in draft.answer if _piece_plain(p).strip()]
+    if draft.kind is CardKind.LIST:
+        marks = [f"{i}." if draft.ordered else "-" for i in range(1, len(pieces) + 1)]
+        text = "\n".join(f"{m} {_piece_plain(p)}" for m, p in zip(marks, pieces, strict=True))
+        tag = "ol" if draft.ordered else "ul"
+        body = "".join(f"<li>{_piece_html(p)}</li>" for p in pieces)
+        markup_html = f"<{tag}>{body}</{tag}>"
+    elif draft.kind is CardKind.CLOZE:
+        text = "; ".join(_piece_plain(p) for p in pieces)
+        markup_html = "; ".join(_piece_html(p) for p in pieces)
+    else:
+        text = "\n".join(_piece_plain(p) for p in pieces)
+        markup_html = "<br>".join(_piece_html(p) for p in pieces)
+    detail = [p for p in draft.detail if _piece_plain(p).strip()]
+    if detail:
+        text += "\n" + "\n".join(f"- {_piece_plain(p)}" for p in detail)
+        items = "".join(f"<li>{_piece_html(p)}</li>" for p in detail)
+        markup_html += f'<div class="detail"><ul>{items}</ul></div>'
+    return text.strip(), markup_html
+
+
+_CLOZE_MARK = re.compile(CLOZE_OPEN + r"(\d+)\|(.*?)" + CLOZE_CLOSE, re.DOTALL)
+
+
+def _render(
+    draft: Draft,
+    ctx: NodeContext,
+    note: Note,
+    lang: Language,
+    *,
+    deck: str,
+    note_tags: tuple[str, ...],
+) -> Card:
+    plain_fields = {k: _field(v, lang, as_html=False) for k, v in draft.fields.items()}
+    html_fields = {k: _field(v, lang, as_html=True) for k, v in draft.fields.items()}
+    question = lang.template(draft.template, plain_fields)
+    question_html = lang.template(draft.template, html_fields, escape=html.escape)
+    answer, answer_html = _answer(draft)
+    cloze = ""
+    if draft.cloze:
+        cloze = _CLOZE_MARK.sub(
+            lambda m: f"{{{{c{m.group(1)}::{m.group(2)}}}}}", markup.to_html(draft.cloze)
+        )
+    headings = [plain(title_of(h)) for h in ctx.headings]
+    heading_tag = anki_tag("/".join(h.replace("/", " ") for h in headings)) if headings else ""
+    tags = tuple(dict.fromkeys(t for t in (*note_tags, heading_tag) if t))
+    key = anchor_key(
+        norm_key(note.title),
+        [norm_key(h) for h in headings],
+        f"{draft.rule}:{draft.kind}",
+        draft.anchor,
+    )
+    media = tuple(
+        ref
+        for text in (*draft.fields.values(), *(p.text for p in (*draft.answer, *draft.detail)))
+        for ref in markup.media_refs(text)
+    )
+    return Card(
+        id=key,  # hashed in _finish, once duplicates are known
+        kind=draft.kind,
+        question=question,
+        answer=answer,
+        question_html=question_html,
+        answer_html=answer_html,
+        context=ctx.breadcrumb,
+        deck=deck,
+        tags=tags,
+        source=SourceRef(note.rel_path, draft.line or ctx.node.line),
+        lang=lang.code,
+        rule=draft.rule,
+        items=tuple(_piece_plain(p) for p in draft.answer) if draft.kind is CardKind.LIST else (),
+        cloze=cloze,
+        media=tuple(dict.fromkeys(media)),
+    )
+
+
+def _finish(cards: list[Card]) -> tuple[Card, ...]:
+    """Drop exact duplicates and empty cards; turn anchor keys into ids, numbering repeats."""
+    seen: set[tuple[str, str]] = set()
+    counts: dict[str, int] = {}
+    done: list[Card] = []
+    for card in cards:
+        q, a = norm_key(card.question), norm_key(card.answer)
+        if not q or not a or q == a or (q, a) in seen:
+            continue
+        seen.add((q, a))
+        counts[card.id] = counts.get(card.id, 0) + 1
+        done.append(replace(card, id=card_id(card.id, counts[card.id])))
+    return tuple(done)
+
+
+@dataclass(frozen=True, slots=True)
+class VaultExtraction:
+    cards: tuple[Card, ...]
+    problems: tuple[Diagnostic, ...]
+    notes: tuple[tuple[Note, Extraction], ...]
+
+
+def extract_vault(
+    notes: tuple[Note, ...] | list[Note], *, config: Config | None = None
+) -> VaultExtraction:
+    """The cards of several notes. Two notes with the same title in different folders could
+    give the same id: the later one is told apart by its path."""
+    config = config or Config()
+    cards: list[Card] = []
+    problems: list[Diagnostic] = []
+    per_note: list[tuple[Note, Extraction]] = []
+    seen: set[str] = set()
+    for note in notes:
+        extraction = extract_cards(note, config=config)
+        fixed = []
+        for card in extraction.cards:
+            unique = card
+            if card.id in seen:
+                unique = replace(card, id=card_id(f"{note.rel_path}\x1f{card.id}"))
+            seen.add(unique.id)
+            fixed.append(unique)
+        extraction = replace(extraction, cards=tuple(fixed))
+        per_note.append((note, extraction))
+        cards.extend(fixed)
+        problems.extend(extraction.problems)
+    return VaultExtraction(tuple(cards), tuple(problems), tuple(per_note))

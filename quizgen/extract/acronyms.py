@@ -1,0 +1,106 @@
+"""Rule 5: acronyms, both ways round: `Error Correction Code (ECC)`, `ECC (Error Correction Code)`,
+`TCP(Transmission Control Protocol)`. The long form must spell the acronym (skipping small words
+like `of`, `de`), so `(aussi appelé dictionnaire)` or `(process ID 1)` are left alone."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from quizgen import markup
+from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, plain
+from quizgen.lang import Language
+from quizgen.model import NodeKind
+
+_ACRONYM: Final = r"[A-Z][A-Za-z0-9&]{1,9}"
+_LONG_THEN_SHORT = re.compile(r"(?P<before>[^()]*?)\s*\((?P<acr>" + _ACRONYM + r")\)")
+_SHORT_THEN_LONG = re.compile(r"(?<![\w-])(?P<acr>" + _ACRONYM + r")\s*\((?P<long>[^()]{3,150})\)")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_KINDS: Final = frozenset({NodeKind.LINE, NodeKind.ITEM, NodeKind.HEADING, NodeKind.CALLOUT})
+
+
+def _letters(acronym: str) -> str:
+    return "".join(ch for ch in acronym.lower() if ch.isalpha())
+
+
+def _spells(acronym: str, words: list[str], fillers: frozenset[str]) -> bool:
+    """Do `words` spell `acronym`? Each word gives its initial and may give more letters found
+    in order inside it (`HyperText` -> HT, `IP` -> IP); small words may give nothing."""
+    letters = _letters(acronym)
+
+    def match(i: int, w: int) -> bool:
+        if w == len(words):
+            return i == len(letters)
+        word = words[w].lower().replace("’", "'").split("'")[-1] or words[w].lower()
+        if (word in fillers or words[w].lower() in fillers) and match(i, w + 1):
+            return True
+        if i >= len(letters) or word[:1] != letters[i]:
+            return False
+        # the initial, then optionally more letters of the acronym inside the same word
+        j, pos = i + 1, 1
+        options = [j]
+        while j < len(letters):
+            found = word.find(letters[j], pos)
+            if found < 0:
+                break
+            j, pos = j + 1, found + 1
+            options.append(j)
+        return any(match(k, w + 1) for k in reversed(options))
+
+    return len(letters) >= 2 and bool(words) and match(0, 0)
+
+
+def _long_form_before(before: str, acronym: str, fillers: frozenset[str]) -> str | None:
+    words = [m.group(0) for m in _WORD.finditer(before)]
+    limit = min(len(words), len(_letters(acronym)) + 4)
+    for k in range(1, limit + 1):
+        candidate = words[-k:]
+        if candidate[0].lower() in fillers:
+            continue
+        if _spells(acronym, candidate, fillers):
+            start = before.rfind(candidate[0], 0, len(before) - len(" ".join(candidate[1:])))
+            return before[start:].strip() if start >= 0 else " ".join(candidate)
+    return None
+
+
+def _capitals(acronym: str) -> bool:
+    return sum(ch.isupper() for ch in acronym) >= 2
+
+
+def find_acronyms(text: str, lang: Language) -> list[tuple[str, str]]:
+    """(acronym, long form) pairs defined in `text` (plain text)."""
+    found: list[tuple[str, str]] = []
+    for m in _SHORT_THEN_LONG.finditer(text):
+        acronym, long = m.group("acr"), m.group("long").strip()
+        words = [w.group(0) for w in _WORD.finditer(long)]
+        if _capitals(acronym) and _spells(acronym, words, lang.acronym_fillers):
+            found.append((acronym, long))
+    for m in _LONG_THEN_SHORT.finditer(text):
+        acronym = m.group("acr")
+        if not _capitals(acronym) or any(a == acronym for a, _ in found):
+            continue
+        long = _long_form_before(m.group("before"), acronym, lang.acronym_fillers)
+        if long and long.lower() != acronym.lower():
+            found.append((acronym, long))
+    return found
+
+
+def acronym_rule(ctx: NodeContext) -> list[Draft]:
+    node = ctx.node
+    if node.kind not in _KINDS or ctx.skip_reason or "(" not in node.text:
+        return []
+    text = plain(node.text)
+    drafts = []
+    for acronym, long in find_acronyms(text, ctx.lang):
+        rest = markup.has_content(text.replace(acronym, "").replace(long, "").strip(" ()-,.:"))
+        drafts.append(
+            Draft(
+                rule="acronym",
+                template="acronym",
+                fields={"acronym": acronym},
+                answer=(Piece(long),),
+                anchor=(norm_key(acronym),),
+                detail=(Piece(node.text),) if rest else (),
+            )
+        )
+    return drafts

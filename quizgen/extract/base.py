@@ -1,0 +1,241 @@
+"""What every rule shares: the card draft a rule returns, and the context of the node it reads."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Final
+
+from quizgen import markup
+from quizgen.config import Config
+from quizgen.extract.sentences import Clause, analyze_sentence, split_sentences
+from quizgen.extract.separators import TermSplit, split_term
+from quizgen.lang import Language
+from quizgen.model import CardKind, Node, NodeKind
+
+BLANK: Final = "\ue001"  # a cloze gap, replaced after rendering
+CLOZE_OPEN: Final = "\ue002"  # around a deletion in the Anki cloze text
+CLOZE_CLOSE: Final = "\ue003"
+SHORT_PARENT_WORDS: Final = 6
+
+# Nodes that carry text a card can be made of.
+TEXT_KINDS: Final = frozenset({NodeKind.LINE, NodeKind.ITEM})
+# Nodes whose children are their explanation, as a list.
+PARENT_KINDS: Final = frozenset(
+    {NodeKind.LINE, NodeKind.ITEM, NodeKind.HEADING, NodeKind.CALLOUT, NodeKind.GRAPH_NODE}
+)
+# Children that can be part of an answer.
+ANSWER_KINDS: Final = frozenset(
+    {NodeKind.LINE, NodeKind.ITEM, NodeKind.MATH, NodeKind.CODE, NodeKind.GRAPH_NODE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One part of an answer: inline Markdown, a formula or a code block."""
+
+    text: str
+    kind: str = "text"  # text | math | code
+    info: str = ""  # code language
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A card before rendering and identity: a template and its values (raw Markdown)."""
+
+    rule: str
+    template: str
+    fields: Mapping[str, str]
+    answer: tuple[Piece, ...]
+    anchor: tuple[str, ...]  # what the card is about, for its stable id
+    kind: CardKind = CardKind.BASIC
+    ordered: bool = False
+    detail: tuple[Piece, ...] = ()
+    cloze: str = ""  # CLOZE: raw text with deletions between CLOZE_OPEN / CLOZE_CLOSE
+    line: int = 0  # source line when not the node's own
+
+
+def plain(text: str) -> str:
+    return markup.to_plain(text)
+
+
+def words(text: str) -> int:
+    return len(plain(text).split())
+
+
+_TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$")
+
+
+def title_of(node: Node) -> str:
+    """A node's text as a parent in a question or breadcrumb: trailing colon dropped."""
+    return _TRAILING.sub("", node.text)
+
+
+def norm_key(text: str) -> str:
+    """Identity-grade normal form: case, accents, punctuation and spacing do not count."""
+    text = unicodedata.normalize("NFKD", plain(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^\w+]+", " ", text).split())
+
+
+@dataclass
+class NodeContext:
+    """A node seen from where it stands: its ancestors, language, and what rules found so far."""
+
+    node: Node
+    ancestors: tuple[Node, ...]
+    lang: Language
+    config: Config
+    note_title: str
+    notes: list[str] = field(default_factory=list)  # why rules declined, for --explain
+
+    def note(self, why: str) -> None:
+        self.notes.append(why)
+
+    @property
+    def parent(self) -> Node | None:
+        return self.ancestors[-1] if self.ancestors else None
+
+    @cached_property
+    def headings(self) -> tuple[Node, ...]:
+        return tuple(a for a in self.ancestors if a.kind is NodeKind.HEADING)
+
+    @cached_property
+    def breadcrumb(self) -> tuple[str, ...]:
+        crumbs: list[str] = []
+        for ancestor in self.ancestors:
+            if ancestor.kind in (NodeKind.DIAGRAM, NodeKind.DOCUMENT, NodeKind.FLASHCARD):
+                continue
+            text = plain(title_of(ancestor))
+            if text:
+                crumbs.append(text)
+        return tuple(crumbs)
+
+    @cached_property
+    def masked(self) -> str:
+        return markup.mask(self.node.text)
+
+    @cached_property
+    def skip_reason(self) -> str:
+        """Why this node's own text can never be a card ("" when it can)."""
+        text = self.node.text
+        if not text.strip() or not markup.has_content(text):
+            return "empty"
+        if markup.is_link_only(text):
+            return "navigation link only"
+        if markup.is_media_only(text):
+            return "image only"
+        return ""
+
+    @cached_property
+    def answer_children(self) -> tuple[Node, ...]:
+        """Children that explain this node (connectors like `ET`, links and empties left out)."""
+        kept: list[Node] = []
+        for child in self.node.children:
+            if child.kind not in ANSWER_KINDS:
+                continue
+            if child.kind in (NodeKind.LINE, NodeKind.ITEM, NodeKind.GRAPH_NODE):
+                text = child.text.strip()
+                if not markup.has_content(text) and not markup.is_media_only(text):
+                    continue
+                if markup.is_link_only(text) or plain(text).lower() in self.lang.connectors:
+                    continue
+                if self.is_explicit(text):
+                    continue
+            kept.append(child)
+        return tuple(kept)
+
+    def is_explicit(self, text: str) -> bool:
+        seps = self.config.separators
+        masked = markup.mask(text)
+        inline = [s for s in (seps.inline_reversed, seps.inline) if s]
+        if any(s in masked for s in inline):
+            left = masked.split(inline[-1], 1)[0].strip()
+            if not (self.config.dataview_fields and re.fullmatch(r"[\w-]+", left)):
+                return True
+        return "{{c" in text and bool(re.search(r"\{\{c\d+::", text))
+
+    @cached_property
+    def term(self) -> TermSplit | None:
+        if self.node.kind not in TEXT_KINDS or self.skip_reason:
+            return None
+        return split_term(self.node.text, self.lang)
+
+    @cached_property
+    def clauses(self) -> tuple[tuple[int, Clause], ...]:
+        """(offset in the node's text, clause) for every clause of every sentence."""
+        if self.node.kind not in TEXT_KINDS or self.skip_reason:
+            return ()
+        text = self.node.text
+        offset = 0
+        term = self.term
+        if term is not None and term.label:
+            offset = text.index(term.definition) if term.definition in text else 0
+            text = term.definition
+        elif term is not None and not term.implication:
+            return ()  # `Term : definition`: the term rule says it all
+        found: list[tuple[int, Clause]] = []
+        for start, end in split_sentences(text):
+            for inner, clause in analyze_sentence(text[start:end], self.lang):
+                found.append((offset + start + inner, clause))
+        return tuple(found)
+
+    def is_intro(self) -> bool:
+        """A line that announces its children (`Méthodes :`, a question)."""
+        text = markup.strip_kinds(self.node.text, frozenset({"comment"})).rstrip()
+        return bool(self.node.children) and text.endswith((":", "?", "："))
+
+    def short(self, node: Node) -> bool:
+        return words(title_of(node)) <= SHORT_PARENT_WORDS
+
+    def has_subject(self, node: Node) -> bool:
+        """Does this text read as a sentence (a verb after a subject) rather than a name?"""
+        if node.kind not in TEXT_KINDS:
+            return False
+        return any(
+            c.kind not in {"fragment", "subjectless"} for _, c in _clauses_of(node.text, self.lang)
+        )
+
+
+def _clauses_of(text: str, lang: Language) -> list[tuple[int, Clause]]:
+    return [
+        (start + inner, clause)
+        for start, end in split_sentences(text)
+        for inner, clause in analyze_sentence(text[start:end], lang)
+    ]
+
+
+def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
+    pieces: list[Piece] = []
+    for child in nodes:
+        if child.kind is NodeKind.MATH:
+            pieces.append(Piece(child.text, "math"))
+        elif child.kind is NodeKind.CODE:
+            pieces.append(Piece(child.text, "code", child.info))
+        elif child.kind is NodeKind.GRAPH_NODE and child.info:
+            pieces.append(Piece(f"{child.info} → {child.text}"))
+        else:
+            pieces.append(Piece(child.text))
+    return tuple(pieces)
+
+
+def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:
+    """A node's children, shown as extra detail under an answer."""
+    sub = NodeContext(node, (), ctx.lang, ctx.config, ctx.note_title)
+    return children_pieces(sub.answer_children)
+
+
+def concept_key(node: Node, lang: Language) -> str:
+    """What a node is about, for identities: a term, a sentence's subject, or its text."""
+    if node.kind in TEXT_KINDS:
+        term = split_term(node.text, lang)
+        if term is not None and not term.label and not term.implication:
+            return norm_key(term.term)
+        for _, clause in _clauses_of(node.text, lang):
+            if clause.subject and clause.kind not in {"condition", "pronoun_split", "generic"}:
+                return norm_key(clause.subject)
+            break
+    return norm_key(title_of(node))

@@ -1,0 +1,116 @@
+"""Rule 4: what sentences say. `X est Y` -> "Qu'est-ce que X ?", `X permet de Y` -> "Que permet
+X ?", `When X, Y`, and otherwise "X …" completed by what the sentence says of X.
+
+A sentence without a subject under a heading (`Permet de tester ...` under `## Filtre de Bloom`)
+takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is worth ...`,
+`See [[slides]]`) make no card.
+"""
+
+from __future__ import annotations
+
+from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, title_of
+from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, split_sentences
+from quizgen.lang import Language
+from quizgen.model import Node, NodeKind
+
+_SUBJECT_FIELD = {"completion": "stem", "condition": "condition"}
+_RULE = {"completion": "sentence", "condition": "condition"}
+
+
+def lower_article(subject: str, lang: Language) -> str:
+    """`La virtualisation` -> `la virtualisation` inside a question; names keep their case."""
+    first, _, rest = subject.partition(" ")
+    if first.lower() in lang.articles and first[:1].isupper() and first[1:2].islower():
+        return f"{first.lower()} {rest}" if rest else first.lower()
+    if "'" in first[:3] and first[:1].isupper():  # L'insertion
+        head, _, tail = first.partition("'")
+        if f"{head.lower()}'" in lang.articles:
+            return f"{head.lower()}'{tail} {rest}".strip()
+    return subject
+
+
+def _first_text_child(parent: Node, node: Node) -> bool:
+    for child in parent.children:
+        if child.kind in (NodeKind.LINE, NodeKind.ITEM):
+            return child is node
+    return False
+
+
+def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
+    template = clause.template
+    if not clause.predicate.strip():
+        return None
+    field = _SUBJECT_FIELD.get(template, "subject")
+    value = subject if field != "subject" else lower_article(subject, ctx.lang)
+    return Draft(
+        rule=_RULE.get(template, "definition"),
+        template=template,
+        fields={field: value},
+        answer=(Piece(clause.predicate),),
+        anchor=(norm_key(subject),),
+    )
+
+
+def sentence_rule(ctx: NodeContext) -> list[Draft]:
+    node = ctx.node
+    if not ctx.clauses:
+        return []
+    if ctx.is_intro():
+        ctx.note("introduces the lines under it: asked by their card")
+        return []
+    parent = ctx.parent
+    titled = (
+        parent is not None
+        and parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
+        and node.kind is NodeKind.LINE
+        and bool(parent.text.strip())
+    )
+    has_children = bool(ctx.answer_children)
+    # A line under another line is one of its parent's answers: only a real definition in it
+    # deserves a card of its own; "chaque clé … est associée à ..." does not.
+    top_level = parent is None or parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
+    drafts: list[Draft] = []
+    for _, clause in ctx.clauses:
+        kind = clause.kind
+        if not top_level and kind not in STRONG_KINDS:
+            continue
+        if kind == "anaphoric":
+            ctx.note("its subject points back (`this`, `ces`...): not a card on its own")
+            continue
+        if kind == "generic":
+            ctx.note("a generic subject (`on`, `we`): not a concept to ask about")
+            continue
+        if kind in STRONG_KINDS and len(clause.predicate.split()) < 2 and has_children:
+            ctx.note("too short to ask on its own: its children's card asks it")
+            continue
+        if kind == "pointer":
+            ctx.note("a pointer (`see ...`), not knowledge")
+            continue
+        if kind == "rejected":
+            ctx.note("says nothing about a named thing (`c'est`, `it is`...)")
+            continue
+        if kind in {"fragment", "subjectless"}:
+            if not titled:
+                ctx.note("no subject of its own: part of its parent's card")
+                continue
+            assert parent is not None
+            title = title_of(parent)
+            if kind == "fragment":
+                starts_with_article = clause.predicate.split(" ", 1)[0].lower() in ctx.lang.articles
+                if not (starts_with_article and _first_text_child(parent, node)):
+                    ctx.note("a fragment without a verb")
+                    continue
+                as_definition = Clause("definition", "definition", title, clause.predicate)
+                draft = _draft(as_definition, title, ctx)
+            else:
+                draft = _draft(clause, title, ctx)
+        else:
+            draft = _draft(clause, clause.subject, ctx)
+        if draft is not None:
+            drafts.append(draft)
+    for start, end in split_sentences(node.text):
+        for clause in appositives(node.text[start:end], ctx.lang):
+            draft = _draft(clause, clause.subject, ctx)
+            if draft is not None:
+                drafts.append(draft)
+    return drafts

@@ -1,0 +1,121 @@
+"""Rule 8: cards written explicitly, compatible with the obsidian-spaced-repetition plugin.
+
+`Q::A`, `Q:::A` (both directions), multi-line cards split by `?` / `??` (found by the outline),
+clozes `==x==` and `{{c1::x}}` (and `**x**` when switched on). An explicit card replaces what the
+automatic rules would say about the same line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizgen import markup
+from quizgen.extract.base import (
+    BLANK,
+    CLOZE_CLOSE,
+    CLOZE_OPEN,
+    Draft,
+    NodeContext,
+    Piece,
+    norm_key,
+)
+from quizgen.model import CardKind, NodeKind
+
+
+def _lines(text: str) -> tuple[Piece, ...]:
+    return tuple(Piece(line) for line in text.split("\n") if line.strip())
+
+
+def explicit_rule(ctx: NodeContext) -> list[Draft]:
+    node = ctx.node
+    if node.kind is NodeKind.FLASHCARD:
+        kind = CardKind.REVERSED if node.reversed else CardKind.BASIC
+        return [
+            Draft(
+                rule="explicit",
+                template="question",
+                fields={"question": node.text},
+                answer=_lines(node.back),
+                anchor=(norm_key(node.text),),
+                kind=kind,
+            )
+        ]
+    if node.kind not in (NodeKind.LINE, NodeKind.ITEM) or ctx.skip_reason:
+        return []
+    return _inline(ctx) or _cloze(ctx)
+
+
+def _inline(ctx: NodeContext) -> list[Draft]:
+    seps = ctx.config.separators
+    text, masked = ctx.node.text, ctx.masked
+    for separator, kind in (
+        (seps.inline_reversed, CardKind.REVERSED),
+        (seps.inline, CardKind.BASIC),
+    ):
+        if not separator:
+            continue
+        at = masked.find(separator)
+        # `Q:::A` also contains `::`; the reversed form is tried first, and `::` must not be
+        # the start of a longer run of colons.
+        while at >= 0 and masked[at + len(separator) : at + len(separator) + 1] == ":":
+            at = masked.find(separator, at + len(separator) + 1)
+        if at <= 0:
+            continue
+        question, answer = text[:at].strip(), text[at + len(separator) :].strip()
+        if ctx.config.dataview_fields and re.fullmatch(r"[\w-]+", question):
+            ctx.note(f"`{question}{separator}` is a Dataview field, not a card")
+            return []
+        if not markup.has_content(question) or not markup.has_content(answer):
+            continue
+        return [
+            Draft(
+                rule="explicit",
+                template="question",
+                fields={"question": question},
+                answer=(Piece(answer),),
+                anchor=(norm_key(question),),
+                kind=kind,
+            )
+        ]
+    return []
+
+
+def _cloze(ctx: NodeContext) -> list[Draft]:
+    """Every deletion of the line in one card: a gap each in the question, all in the answer."""
+    seps = ctx.config.separators
+    text = ctx.node.text
+    deletions: list[tuple[int, int, str, int]] = []  # start, end, body, cloze number
+    counter = 0
+    for span in markup.spans(text):
+        body = text[span.body_start : span.body_end]
+        if span.kind == "anki_cloze":
+            number = int(re.match(r"\{\{c(\d+)", text[span.start :]).group(1))  # type: ignore[union-attr]
+        elif (span.kind == "highlight" and seps.highlight_cloze) or (
+            span.kind == "bold" and seps.bold_cloze
+        ):
+            counter += 1
+            number = counter
+        else:
+            continue
+        deletions.append((span.start, span.end, body, number))
+    if not deletions:
+        return []
+    question, cloze, last = [], [], 0
+    for start, end, body, number in deletions:
+        question.append(text[last:start] + BLANK)
+        cloze.append(f"{text[last:start]}{CLOZE_OPEN}{number}|{body}{CLOZE_CLOSE}")
+        last = end
+    question.append(text[last:])
+    cloze.append(text[last:])
+    masked_question = "".join(question)
+    return [
+        Draft(
+            rule="explicit",
+            template="cloze",
+            fields={"text": masked_question},
+            answer=tuple(Piece(body) for _, _, body, _ in deletions),
+            anchor=(norm_key(masked_question.replace(BLANK, " ")),),
+            kind=CardKind.CLOZE,
+            cloze="".join(cloze),
+        )
+    ]

@@ -1,0 +1,393 @@
+"""Light clause analysis: where a sentence's subject ends and what its verb says about it.
+
+No tagger, no model: word lists from the language's data file and a few positional habits of
+note-taking prose (`X est une ...`, `X permet de ...`, `When ..., ...`). The analysis works on
+`markup.mask()`ed text, so a code span or a formula is one opaque word and a `:` inside a
+formula is never a separator; spans are then cut from the raw text, so no markup is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from quizgen.lang import Language
+from quizgen.markup import MASK, mask, spans
+
+MAX_SUBJECT_WORDS: Final = 10
+_EMPHASIS: Final = frozenset({"bold", "italic", "highlight"})
+_EDGE_PUNCT: Final = '.,;:!?()[]{}"«»“”‘’…*_=~'
+_TOKEN_ELIDING = re.compile(r"[^\W\d_]{1,7}['’](?=[^\W\d_]|" + MASK + r")|\S+")
+_TOKEN_PLAIN = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]?\s+(?=[\"«“(\[$*_`" + MASK + r"]?[^\W\d_a-zà-ÿ])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|cf|ex|vs|fig|p|pp|dr|mr|mrs|ms|mme|mlle|st|no|vol|ch|sec|approx|resp"
+    r"|env|av|apr|J\.-C)|\b[A-Za-z])\.$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    word: str  # lower case, edge punctuation stripped; MASK for an opaque span
+    depth: int  # parenthesis depth at the token's start
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """What a sentence says, cut into a question side and an answer side (raw Markdown)."""
+
+    kind: str  # see analyze()
+    template: str = ""
+    subject: str = ""  # question side: the subject, a stem or an introductory clause
+    predicate: str = ""  # answer side
+    subject_end: int = 0  # where the question side ends in the sentence
+
+
+def tokenize(masked: str, lang: Language, raw: str = "") -> list[Token]:
+    """Words of `masked`. Words inside **bold** or *italic* in `raw` count as opaque: an
+    emphasised span names a thing, its words are never the sentence's verb."""
+    pattern = _TOKEN_ELIDING if lang.elisions else _TOKEN_PLAIN
+    emphasis = [(s.start, s.end) for s in spans(raw) if s.kind in _EMPHASIS] if raw else []
+    tokens: list[Token] = []
+    depth = 0
+    for m in pattern.finditer(masked):
+        text = m.group(0)
+        if MASK in text or any(a <= m.start() < b for a, b in emphasis):
+            word = MASK
+        elif text[-1:] in "'’" and len(text) <= 8:
+            word = text.lower().replace("’", "'")
+        else:
+            word = text.lower().strip(_EDGE_PUNCT).replace("’", "'")
+        tokens.append(Token(m.start(), m.end(), word, depth))
+        depth = max(
+            0, depth + text.count("(") + text.count("[") - text.count(")") - text.count("]")
+        )
+    return tokens
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans in `text` (which may hold Markdown: masked spans never split)."""
+    masked = mask(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(masked):
+        if _ABBREVIATION.search(masked[max(start, m.start() - 12) : m.start() + 1]):
+            continue
+        end = m.start() + len(m.group(0).rstrip())
+        if masked[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if masked[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _phrase_at(words: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the longest phrase of `phrases` starting at word i (0 if none)."""
+    for phrase in phrases:  # longest first
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _comma_after(masked: str, tokens: list[Token], i: int) -> int | None:
+    """Offset of the first comma at parenthesis depth 0 after token i."""
+    depth = 0
+    for pos in range(tokens[i].start if i < len(tokens) else len(masked), len(masked)):
+        ch = masked[pos]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            return pos
+    return None
+
+
+def _is_verb(word: str, lang: Language, weak: bool) -> bool:
+    return word in lang.verb_forms or (weak and word in lang.past_forms)
+
+
+def find_verb(tokens: list[Token], start: int, lang: Language) -> int | None:
+    """Index of the main verb of the clause starting at `start`, or None.
+
+    Skips words inside parentheses, nouns after an article or preposition, and the verb of a
+    relative clause; of two verb-like words in a row the first is a noun (`processes runs`).
+    `-ed` forms are only tried when nothing else matched: they are adjectives as often."""
+    limit = min(len(tokens), start + MAX_SUBJECT_WORDS + 1)
+    if tokens[start].word in lang.reflexives or tokens[start].word in lang.negations:
+        return start  # `s'installent ...`, `ne ...`: the sentence starts with its verb
+    for weak in (False, True):
+        relatives = 0
+        i = start
+        while i < limit:
+            token = tokens[i]
+            word = token.word
+            if token.depth > 0 or word == MASK:
+                i += 1
+                continue
+            if i > start and word in lang.relative_pronouns:
+                relatives += 1
+                i += 1
+                continue
+            particle = word in lang.negations or word in lang.reflexives
+            if particle and i > start and i + 1 < len(tokens):
+                # `ne contient`, `se fait`, `n'est`: the verb phrase starts at the particle.
+                nxt = tokens[i + 1].word
+                if _is_verb(nxt, lang, weak) or nxt in lang.negations:
+                    if relatives:
+                        relatives -= 1
+                        i += 2
+                        continue
+                    return i
+            if word in lang.ambiguous_verbs:
+                nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
+                verbal = nxt in lang.articles or nxt in lang.ambiguous_followers
+                if not (verbal or nxt.endswith(lang.participle_suffixes)):
+                    i += 1
+                    continue
+            if _is_verb(word, lang, weak):
+                previous = tokens[i - 1].word if i > start else ""
+                # `the use`, `de structure`: a noun. But `This happens`: `this` stands alone.
+                alone = i - 1 == start and previous in lang.pronouns
+                if (previous in lang.articles or previous in lang.prepositions) and not alone:
+                    i += 1
+                    continue
+                strong_here = word in lang.copulas or word in lang.auxiliaries
+                if (
+                    i == start
+                    and not strong_here
+                    and not _definitional([t.word for t in tokens], i, lang)[0]
+                ):
+                    later = _strong_verb(tokens, i + 1, limit, lang)
+                    if later is not None:  # `Structure probabiliste permet de`: a noun first
+                        return later
+                if relatives:
+                    relatives -= 1
+                    i += 1
+                    continue
+                strong = word in lang.copulas or word in lang.auxiliaries
+                if not strong and i + 1 < len(tokens) and i > start:
+                    nxt = tokens[i + 1].word
+                    if _is_verb(nxt, lang, weak) and nxt not in lang.articles:
+                        i += 1
+                        continue
+                return i
+            i += 1
+    return None
+
+
+def _strong_verb(tokens: list[Token], start: int, limit: int, lang: Language) -> int | None:
+    """A copula, auxiliary or definitional verb in tokens[start:limit], not after an article,
+    and not past a word that opens a subordinate clause (`si`, `que`, `when`...)."""
+    words = [t.word for t in tokens]
+    for i in range(start, limit):
+        if words[i] in lang.relative_pronouns or _phrase_at(words, i, lang.subordinators):
+            return None
+        if (
+            tokens[i].depth > 0
+            or words[i - 1] in lang.articles
+            or words[i - 1] in lang.prepositions
+        ):
+            continue
+        if (
+            words[i] in lang.copulas
+            or words[i] in lang.auxiliaries
+            or _definitional(words, i, lang)[0]
+        ):
+            return i
+    return None
+
+
+def _definitional(words: list[str], i: int, lang: Language) -> tuple[str, int]:
+    for phrase, template in lang.definitional:
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return template, len(phrase)
+    return "", 0
+
+
+def _rest(raw: str, tokens: list[Token], i: int) -> str:
+    return raw[tokens[i].start :].strip() if i < len(tokens) else ""
+
+
+def _split_trailing_parenthesis(subject: str) -> tuple[str, str]:
+    """`Tableau associatif (aussi appelé dictionnaire)`: the name, and the aside for the answer."""
+    m = re.search(r"\s*(\([^()]*\))\s*$", subject)
+    if m and m.start() > 0 and MASK not in m.group(1):
+        return subject[: m.start()].rstrip(), m.group(1)
+    return subject, ""
+
+
+def analyze(raw: str, lang: Language) -> Clause | None:
+    """Analyse one sentence. Kinds:
+
+    - `named` (`On appelle X Y`), `condition` (`Quand X, Y`): ready-made question and answer;
+    - `definition`, `called` and the definitional families (`purpose`, `designates`...);
+    - `completion`: a subject and what the sentence says of it;
+    - `subjectless` (starts with its verb) and `fragment` (no verb): the caller may supply the
+      subject from the heading above;
+    - `pointer` (`See ...`), `rejected` (`c'est ...`, `it is ...`): no card.
+    """
+    masked = mask(raw)
+    tokens = tokenize(masked, lang, raw)
+    if not tokens:
+        return None
+    words = [t.word for t in tokens]
+    if _phrase_at(words, 0, tuple((p,) for p in lang.pointers)) or (
+        len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers
+    ):
+        return Clause("pointer")
+
+    n = _phrase_at(words, 0, lang.named_openers)
+    if n:
+        for i in range(n + 1, len(tokens)):
+            if words[i] in lang.articles:
+                subject = raw[tokens[n].start : tokens[i - 1].end]
+                return Clause("named", "named", subject, _rest(raw, tokens, i), tokens[i - 1].end)
+        return None
+
+    start = 0
+    n = _phrase_at(words, 0, lang.subordinators)
+    if n:
+        comma = _comma_after(masked, tokens, n)
+        if comma is not None:
+            condition, consequence = raw[:comma].strip(), raw[comma + 1 :].strip()
+            if len(consequence.split()) >= 2:
+                return Clause("condition", "condition", condition, consequence, comma)
+        return None
+    n = _phrase_at(words, 0, lang.intro_words)
+    comma = _comma_after(masked, tokens, 0)
+    if comma is not None and (n or (len(tokens) > 1 and tokens[1].start > comma)):
+        # `En pratique, ...`, `Unlike X, ...`, `Maintenant, ...`: the clause starts after it.
+        start = next((i for i, t in enumerate(tokens) if t.start > comma), len(tokens))
+        if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
+            return None
+    main = raw[tokens[start].start :]
+    if any(p.search(main) for p in lang.not_definitions):
+        return Clause("rejected")
+
+    verb = find_verb(tokens, start, lang)
+    if verb is None:
+        return Clause("fragment", predicate=main.strip())
+    if verb == start:
+        template, length = _definitional(words, verb, lang)
+        if template:
+            return Clause("subjectless", template, "", _rest(raw, tokens, verb + length))
+        return Clause("subjectless", "completion", "", main.strip())
+
+    subject_tokens = tokens[start:verb]
+    subject_end = subject_tokens[-1].end
+    subject = raw[subject_tokens[0].start : subject_end]
+    subject_words = [t.word for t in subject_tokens]
+    if subject_words[0] in lang.demonstratives:
+        return Clause("anaphoric")  # `Ces deux implémentations ...`: about an earlier sentence
+    if any(
+        _phrase_at(subject_words, i, lang.mid_subordinators) for i in range(1, len(subject_words))
+    ):
+        return None  # `x car y est ...`: the verb found belongs to a subordinate clause
+    if subject_tokens[0].word in lang.pronouns and len(subject_tokens) == 1:
+        if subject_tokens[0].word in lang.generic_pronouns:
+            verb_end = tokens[verb].end
+            rest = raw[verb_end:].strip()
+            return (
+                Clause("generic", "completion", raw[:verb_end].strip(), rest, verb_end)
+                if rest
+                else None
+            )
+        for i in range(verb + 1, len(tokens)):
+            length = _phrase_at(words, i, lang.mid_subordinators)
+            if length and i + length < len(tokens):
+                cut = tokens[i + length - 1].end
+                return Clause(
+                    "pronoun_split", "completion", raw[:cut].strip(), raw[cut:].strip(), cut
+                )
+        return None
+
+    template, length = _definitional(words, verb, lang)
+    if template:
+        predicate = _rest(raw, tokens, verb + length)
+        return (
+            Clause(template.split("_")[0], template, subject, predicate, subject_end)
+            if predicate
+            else None
+        )
+
+    word = words[verb]
+    if word in lang.copulas:
+        after = verb + 1
+        called = _phrase_at(words, after, lang.called)
+        if called and after + called < len(tokens):
+            return Clause(
+                "called", "called", subject, _rest(raw, tokens, after + called), subject_end
+            )
+        if (
+            after < len(tokens)
+            and words[after] in lang.articles
+            and words[after] not in lang.prepositions
+        ):
+            number = lang.copulas[word]
+            template = "definition_plural" if number == "plural" else "definition"
+            name, aside = _split_trailing_parenthesis(subject)
+            predicate = _rest(raw, tokens, after)
+            return Clause("definition", template, name, f"{aside} {predicate}".strip(), subject_end)
+
+    stem_start = tokens[start].start
+    name, aside = _split_trailing_parenthesis(raw[stem_start:subject_end])
+    stem = (raw[:stem_start] + name).strip()
+    predicate = f"{aside} {raw[tokens[verb].start :].strip()}".strip()
+    return Clause("completion", "completion", stem, predicate, subject_end)
+
+
+_APPOSITIVE = re.compile(r",\s+(?:which|qui)\s+(?:is|est)\s+", re.IGNORECASE)
+
+
+def appositives(raw: str, lang: Language) -> list[Clause]:
+    """`..., pid_t, which is a signed integer type` -> a definition of the emphasised term."""
+    masked = mask(raw)
+    found: list[Clause] = []
+    for m in _APPOSITIVE.finditer(masked):
+        before = masked[: m.start()].rstrip()
+        term_match = re.search(r"(" + MASK + r"+|\*\*[^*]+\*\*|\b[A-Z][A-Z0-9]{1,9})$", before)
+        after = raw[m.end() :]
+        first_word = after.split(maxsplit=1)[0].lower() if after.strip() else ""
+        if term_match and first_word in lang.articles:
+            term = raw[term_match.start() : term_match.end()]
+            found.append(Clause("definition", "definition", term, after.strip(), m.start()))
+    return found
+
+
+STRONG_KINDS: Final = frozenset(
+    {"definition", "called", "named", "purpose", "designates", "consists", "serves"}
+)
+_STRONG_KINDS = STRONG_KINDS
+
+
+def analyze_sentence(raw: str, lang: Language) -> list[tuple[int, Clause]]:
+    """Clauses of one sentence with their offsets: `X is A, and Y is B` gives two, when the
+    part after the coordinator has a subject of its own (not `, and has ...`, not `, but they`)."""
+    masked = mask(raw)
+    tokens = tokenize(masked, lang, raw)
+    words = [t.word for t in tokens]
+    for i, token in enumerate(tokens):
+        if i == 0 or token.depth > 0 or not masked[: token.start].rstrip().endswith(","):
+            continue
+        length = _phrase_at(words, i, lang.coordinators)
+        if not length or i + length >= len(tokens):
+            continue
+        second_start = tokens[i + length].start
+        second = analyze(raw[second_start:], lang)
+        # Only parallel statements (`X is called A, and Y is called B`) are two cards; in
+        # `X is fast, but Y is faster` the second half belongs with the first.
+        if second is None or second.kind not in _STRONG_KINDS or not second.subject:
+            continue
+        comma = masked.rindex(",", 0, token.start)
+        first = analyze(raw[:comma], lang)
+        if first is None:
+            continue
+        return [(0, first), (second_start, second)]
+    clause = analyze(raw, lang)
+    return [(0, clause)] if clause is not None else []

@@ -1,0 +1,82 @@
+"""Where a `Term : definition` line splits, in all its spellings: `Term: def`, `**Term**: def`,
+`**Term** - def`, `Term = def`, `cause -> consequence`; and which lines only look like it
+(`10:30`, `std::vector`, URLs, `Remarque :` labels)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from quizgen import markup
+from quizgen.extract.sentences import find_verb, tokenize
+from quizgen.lang import Language
+
+MAX_TERM_WORDS: Final = 6
+
+
+@dataclass(frozen=True, slots=True)
+class TermSplit:
+    """`Term : definition`, `**Term** - definition`, `A -> B`..."""
+
+    term: str
+    definition: str
+    separator: str  # colon | dash | equals | arrow
+    label: bool  # the "term" is a label (`Remarque :`): the rest is a plain sentence
+    implication: bool  # the left side is a clause, not a term (`X est Y -> donc Z`)
+
+
+def _words(text: str) -> int:
+    return len(markup.to_plain(text).split())
+
+
+# Separators, found in masked text (so never inside code, math, links or URLs). A colon needs
+# white space after it: `10:30`, `std::vector`, `http://` are not definitions.
+_SEPARATOR = re.compile(
+    r"(?P<colon>(?<![:：])\s*[:：](?![:：])(?=\s+\S))"
+    r"|(?P<dash>\s+(?:-{1,2}|[–—])\s+(?=\S))"
+    r"|(?P<equals>\s+=\s+(?=\S))"
+    r"|(?P<arrow>\s*(?:->|=>|→|⇒|⟶)\s*(?=\S))"
+)
+_BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
+_NUMERIC: Final = re.compile(r"^[\d\s.,:/%+-]+$")
+MAX_DASH_TERM_WORDS: Final = 4
+
+
+def _has_verb(text: str, lang: Language) -> bool:
+    """Is the left side a clause? A verb after a subject (`On suppose que ...`); a first word
+    that could be a verb (`Type 1`, `Use case`) is a name."""
+    tokens = tokenize(markup.mask(text), lang, text)
+    if len(tokens) < 2:
+        return False
+    verb = find_verb(tokens, 0, lang)
+    return verb is not None and verb > 0
+
+
+def split_term(text: str, lang: Language) -> TermSplit | None:
+    """Split a line at its term separator, or None when it is not a `term: definition` line."""
+    m = _BOLD_LABEL.match(text)
+    if m:  # `**Note:** ...`
+        term, definition, separator = m.group("term"), text[m.end() :], ":"
+    else:
+        masked = markup.mask(text)
+        m = _SEPARATOR.search(masked)
+        if m is None or m.start() == 0:
+            return None
+        term, definition = text[: m.start()].strip(), text[m.end() :].strip()
+        separator = next(k for k, v in m.groupdict().items() if v is not None)
+    term_plain, definition_plain = markup.to_plain(term), markup.to_plain(definition)
+    if not markup.has_content(definition) or not markup.has_content(term):
+        return None
+    if _NUMERIC.match(term_plain) and _NUMERIC.match(definition_plain.split(" ")[0] or "x"):
+        return None  # `10 : 30`, `2021 - 2022`
+    label = term_plain.strip("*_ ").lower() in lang.labels
+    if label:
+        return TermSplit(term, definition, separator, label=True, implication=False)
+    n = _words(term)
+    if separator == "dash" and n > MAX_DASH_TERM_WORDS:
+        return None  # a dash inside prose is an aside, not a definition
+    implication = n > MAX_TERM_WORDS or _has_verb(term, lang)
+    if implication and separator in {"dash", "equals"}:
+        return None
+    return TermSplit(term, definition, separator, label=False, implication=implication)

@@ -1,0 +1,163 @@
+"""Rules 1, 3 and 6: what a node's children say about it.
+
+- several children: a list card (`Hypervisor` -> `Type 1 ...`, `Type 2 ...`);
+- one child: a detail card (`memoire Cache` -> `très petites quantités de mémoire ...`);
+- a node that is a question (`3. During which phase ...?`) is answered by its children;
+- a heading made only of sub-headings lists them; a formula under a heading is asked for.
+Mermaid nodes are parents like any other: their cards carry the rule name `diagram`.
+"""
+
+from __future__ import annotations
+
+from quizgen import markup
+from quizgen.extract.base import (
+    PARENT_KINDS,
+    Draft,
+    NodeContext,
+    Piece,
+    children_pieces,
+    concept_key,
+    detail_of,
+    norm_key,
+    title_of,
+)
+from quizgen.model import CardKind, Node, NodeKind
+
+_TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
+
+
+def _is_question(node: Node) -> bool:
+    text = markup.strip_kinds(node.text, frozenset({"comment"})).rstrip(" \t*_")
+    return text.endswith(("?", "？"))
+
+
+def children_rule(ctx: NodeContext) -> list[Draft]:
+    node = ctx.node
+    if node.kind not in PARENT_KINDS or node.ref:
+        return []
+    if not markup.has_content(node.text):
+        if node.children:
+            ctx.note("no text of its own: its children are asked on their own")
+        return []
+    kids = ctx.answer_children
+    if node.kind in _TITLES:
+        content = [c for c in node.children if c.kind is not NodeKind.HEADING]
+        if _is_question(node) and kids:
+            return [_question(ctx, kids)]
+        if content and all(c.kind is NodeKind.ITEM for c in content) and kids:
+            draft = _list_or_detail(ctx, kids)
+            return [draft] if draft else []
+        subs = [c for c in node.children if c.kind is NodeKind.HEADING]
+        if node.kind is NodeKind.HEADING and not content and len(subs) >= 2:
+            return [_outline(ctx, tuple(subs))]
+        return []
+    if not kids:
+        return []
+    if _is_question(node):
+        return [_question(ctx, kids)]
+    draft = _list_or_detail(ctx, kids)
+    return [draft] if draft else []
+
+
+def _rule_name(ctx: NodeContext, default: str) -> str:
+    return "diagram" if ctx.node.kind is NodeKind.GRAPH_NODE else default
+
+
+def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
+    node = ctx.node
+    pieces = children_pieces(kids)
+    many = len(kids) > 1
+    return Draft(
+        rule="question",
+        template="question",
+        fields={"question": node.text},
+        answer=pieces,
+        anchor=(norm_key(node.text),),
+        kind=CardKind.LIST if many else CardKind.BASIC,
+        ordered=many and all(k.ordered for k in kids),
+        detail=() if many else detail_of(kids[0], ctx),
+    )
+
+
+def _is_category(kid: Node, ctx: NodeContext) -> bool:
+    """`Cloud Privé` -> `Architecture des Serveurs` -> (its own list): the middle node is a
+    heading in bullet form; "what about Cloud Privé? Architecture des Serveurs" teaches nothing."""
+    if kid.kind not in (NodeKind.ITEM, NodeKind.LINE, NodeKind.GRAPH_NODE):
+        return False
+    grandchildren = [
+        c for c in kid.children if c.kind in (NodeKind.ITEM, NodeKind.LINE, NodeKind.GRAPH_NODE)
+    ]
+    return (
+        bool(grandchildren) and ctx.short(kid) and not ctx.has_subject(kid) and ":" not in kid.text
+    )
+
+
+def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
+    node = ctx.node
+    parent = title_of(node)
+    sentence = ctx.has_subject(node)
+    if len(kids) == 1:
+        kid = kids[0]
+        if _is_category(kid, ctx):
+            ctx.note("its one child is a sub-category: asked with its own children")
+            return None
+        if kid.kind is NodeKind.MATH:
+            template = "formula"
+        elif sentence or node.text.rstrip().endswith((":", "：")):
+            template = "detail_sentence"
+        else:
+            template = "detail"
+        return Draft(
+            rule=_rule_name(ctx, "detail"),
+            template=template,
+            fields={"parent": parent},
+            answer=children_pieces(kids),
+            anchor=(concept_key(node, ctx.lang),),
+            detail=detail_of(kid, ctx),
+        )
+    ordered = all(k.kind is NodeKind.ITEM and k.ordered for k in kids)
+    if ordered:
+        template = "list_ordered"
+    elif (sentence or not ctx.short(node)) and not node.text.rstrip().endswith((":", "：")):
+        template = "list_sentence"
+    else:
+        template = "list"
+    return Draft(
+        rule=_rule_name(ctx, "list"),
+        template=template,
+        fields={"parent": parent, "n": str(len(kids))},
+        answer=children_pieces(kids),
+        anchor=(concept_key(node, ctx.lang),),
+        kind=CardKind.LIST,
+        ordered=ordered,
+    )
+
+
+def _outline(ctx: NodeContext, subs: tuple[Node, ...]) -> Draft:
+    return Draft(
+        rule="outline",
+        template="outline",
+        fields={"parent": title_of(ctx.node), "n": str(len(subs))},
+        answer=tuple(Piece(s.text) for s in subs),
+        anchor=(norm_key(ctx.node.text),),
+        kind=CardKind.LIST,
+    )
+
+
+def formula_rule(ctx: NodeContext) -> list[Draft]:
+    """A formula under a heading (a formula under a line is that line's detail card)."""
+    node, parent = ctx.node, ctx.parent
+    if node.kind is not NodeKind.MATH or (parent is not None and parent.kind not in _TITLES):
+        return []
+    title = title_of(parent) if parent is not None else ctx.note_title
+    siblings = [c for c in parent.children if c.kind is NodeKind.MATH] if parent else [node]
+    index = next((i for i, c in enumerate(siblings) if c is node), 0)
+    return [
+        Draft(
+            rule="formula",
+            template="formula",
+            fields={"parent": title},
+            answer=(Piece(node.text, "math"),),
+            anchor=(norm_key(title), str(index)),
+        )
+    ]

@@ -1,0 +1,234 @@
+"""Languages: question templates and word lists (data files beside this module), and detection.
+
+The rules never hard-code a word of any language: they ask a `Language` for its articles, verbs,
+templates... Adding a language is adding a YAML file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+SUPPORTED = ("fr", "en")
+DEFAULT_LANG = "en"
+_VOWEL_START = re.compile(r"^[aeiouyàâäéèêëîïôöûùüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÛÙÜŒÆ]")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    templates: Mapping[str, str]
+    elisions: frozenset[str]
+    articles: frozenset[str]
+    prepositions: frozenset[str]
+    pronouns: frozenset[str]
+    generic_pronouns: frozenset[str]
+    demonstratives: frozenset[str]
+    relative_pronouns: frozenset[str]
+    copulas: Mapping[str, str]  # form -> "singular" | "plural"
+    auxiliaries: frozenset[str]
+    negations: frozenset[str]
+    ambiguous_verbs: frozenset[str]
+    ambiguous_followers: frozenset[str]
+    participle_suffixes: tuple[str, ...]
+    reflexives: frozenset[str]
+    definitional: tuple[tuple[tuple[str, ...], str], ...]  # (words, family), longest first
+    called: tuple[tuple[str, ...], ...]
+    named_openers: tuple[tuple[str, ...], ...]
+    subordinators: tuple[tuple[str, ...], ...]
+    mid_subordinators: tuple[tuple[str, ...], ...]
+    coordinators: tuple[tuple[str, ...], ...]
+    intro_words: tuple[tuple[str, ...], ...]
+    not_definitions: tuple[re.Pattern[str], ...]
+    pointers: frozenset[str]
+    labels: frozenset[str]
+    connectors: frozenset[str]
+    stopwords: frozenset[str]
+    acronym_fillers: frozenset[str]
+    verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
+    past_forms: frozenset[str]  # weaker candidates (`-ed` is also an adjective): a second pass
+
+    def template(
+        self, name: str, values: Mapping[str, str], *, escape: Callable[[str], str] | None = None
+    ) -> str:
+        """Fill a template; in languages with elision `que une` becomes `qu'une`. `escape` is
+        applied to the template's own text (values are expected ready for the output)."""
+        text = self.templates[name]
+        out: list[str] = []
+        last = 0
+        for m in _PLACEHOLDER.finditer(text):
+            literal = text[last : m.start()]
+            value = values.get(m.group(1), "")
+            if self.elisions and _VOWEL_START.match(value):
+                for word in self.elisions:
+                    if literal.endswith(f" {word} ") or literal == f"{word} ":
+                        literal = literal[: -len(word) - 1] + word[:-1] + "'"
+                        break
+                    cap = word.capitalize()
+                    if literal == f"{cap} " or literal.endswith(f" {cap} "):
+                        literal = literal[: -len(word) - 1] + cap[:-1] + "'"
+                        break
+            out.append(escape(literal) if escape else literal)
+            out.append(value)
+            last = m.end()
+        out.append(escape(text[last:]) if escape else text[last:])
+        return "".join(out)
+
+
+def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """Multi-word entries as word tuples, longest first so that the longest phrase wins."""
+    return tuple(sorted((tuple(s.lower().split()) for s in items), key=len, reverse=True))
+
+
+def _english_forms(base: str) -> tuple[set[str], set[str]]:
+    """Present forms (base and third person) and the regular past."""
+    if re.search(r"(s|x|z|ch|sh|o)$", base):
+        third = base + "es"
+    elif re.search(r"[^aeiou]y$", base):
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    if base.endswith("e"):
+        past = base + "d"
+    elif re.search(r"[^aeiou]y$", base):
+        past = base[:-1] + "ied"
+    else:
+        past = base + "ed"
+    return {base, third}, {past}
+
+
+def _french_forms(infinitive: str, second_group: bool) -> set[str]:
+    if second_group and infinitive.endswith("ir"):
+        stem = infinitive[:-2]
+        return {stem + "it", stem + "issent"}
+    if not infinitive.endswith("er"):
+        return set()
+    stem = infinitive[:-2]
+    forms = {stem + "ait", stem + "aient", stem + "èrent"}  # imparfait, passé simple
+    stems = {stem}
+    if stem.endswith("y"):
+        stems.add(stem[:-1] + "i")  # employer -> emploie
+    m = re.search(r"[ée]([^aeiouyéèê]+)$", stem)
+    if m:  # répéter -> répète, lever -> lève
+        stems.add(stem[: m.start()] + "è" + m.group(1))
+    if stem.endswith(("el", "et")):
+        stems.add(stem + stem[-1])  # appeler -> appelle, jeter -> jette
+    return forms | {s + "e" for s in stems} | {s + "ent" for s in stems}
+
+
+def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> Language:
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(key, []) or [])
+
+    verb_forms: set[str] = {str(w).lower() for w in data.get("verb_forms", []) or []}
+    past_forms: set[str] = set()
+    for verb in data.get("verbs", []) or []:
+        present, past = _english_forms(str(verb).lower())
+        verb_forms |= present
+        past_forms |= past
+    for base, forms in (data.get("irregular") or {}).items():
+        verb_forms |= {str(base).lower(), str(forms[0]).lower()}
+        past_forms |= {str(f).lower() for f in forms[1:]}
+    for infinitive in data.get("verbs_er", []) or []:
+        verb_forms |= _french_forms(str(infinitive).lower(), second_group=False)
+    for infinitive in data.get("verbs_ir", []) or []:
+        verb_forms |= _french_forms(str(infinitive).lower(), second_group=True)
+    copulas = {str(k).lower(): str(v) for k, v in (data.get("copulas") or {}).items()}
+    auxiliaries = words("auxiliaries")
+    verb_forms |= set(copulas) | auxiliaries
+
+    definitional = tuple(
+        sorted(
+            ((tuple(str(k).lower().split()), str(v)) for k, v in data["definitional"].items()),
+            key=lambda kv: len(kv[0]),
+            reverse=True,
+        )
+    )
+    templates = dict(data["templates"])
+    templates.update(overrides)
+    return Language(
+        code=code,
+        templates=templates,
+        elisions=words("elisions"),
+        articles=words("articles"),
+        prepositions=words("prepositions"),
+        pronouns=words("pronouns"),
+        generic_pronouns=words("generic_pronouns"),
+        demonstratives=words("demonstratives"),
+        relative_pronouns=words("relative_pronouns"),
+        copulas=copulas,
+        auxiliaries=auxiliaries,
+        negations=words("negations"),
+        ambiguous_verbs=words("ambiguous_verbs"),
+        ambiguous_followers=words("ambiguous_followers"),
+        participle_suffixes=tuple(sorted(words("participle_suffixes"), key=len, reverse=True)),
+        reflexives=words("reflexives"),
+        definitional=definitional,
+        called=_phrases(data.get("called", [])),
+        named_openers=_phrases(data.get("named_openers", [])),
+        subordinators=_phrases(data.get("subordinators", [])),
+        mid_subordinators=_phrases(data.get("mid_subordinators", [])),
+        coordinators=_phrases(data.get("coordinators", [])),
+        intro_words=_phrases(data.get("intro_words", [])),
+        not_definitions=tuple(
+            re.compile(p, re.IGNORECASE) for p in data.get("not_definitions", [])
+        ),
+        pointers=words("pointers"),
+        labels=words("labels"),
+        connectors=words("connectors"),
+        stopwords=words("stopwords"),
+        acronym_fillers=words("acronym_fillers"),
+        verb_forms=frozenset(verb_forms),
+        past_forms=frozenset(past_forms - verb_forms),
+    )
+
+
+@cache
+def _data(code: str) -> Mapping[str, Any]:
+    text = resources.files(__package__).joinpath(f"{code}.yaml").read_text(encoding="utf-8")
+    # BaseLoader: every scalar stays a string (YAML 1.1 would read `on`, `no`, `y` as booleans).
+    data: Mapping[str, Any] = yaml.load(text, Loader=yaml.BaseLoader)
+    return data
+
+
+@cache
+def _language(code: str, overrides: tuple[tuple[str, str], ...]) -> Language:
+    return _build(code, _data(code), dict(overrides))
+
+
+def get_language(code: str | None, overrides: Mapping[str, str] | None = None) -> Language:
+    """The language `code` (an unknown code falls back to English) with template overrides."""
+    code = (code or DEFAULT_LANG).lower().split("-")[0].split("_")[0]
+    if code not in SUPPORTED:
+        code = DEFAULT_LANG
+    known = _data(code)["templates"]
+    items = tuple(sorted((k, v) for k, v in (overrides or {}).items() if k in known))
+    return _language(code, items)
+
+
+_WORD = re.compile(r"[a-zA-ZàâäéèêëîïôöûùüçœæÀÂÄÉÈÊËÎÏÔÖÛÙÜÇŒÆ']+")
+
+
+def detect_language(text: str) -> str:
+    """The supported language whose common words are most frequent in `text` (English if none)."""
+    counts = dict.fromkeys(SUPPORTED, 0)
+    stop = {code: get_language(code).stopwords for code in SUPPORTED}
+    accents = 0
+    for n, m in enumerate(_WORD.finditer(text[:200_000])):
+        word = m.group(0).lower()
+        for code in SUPPORTED:
+            if word in stop[code]:
+                counts[code] += 1
+        accents += any(ch in "éèêàùçœ" for ch in word)
+        if n > 20_000:
+            break
+    counts["fr"] += accents // 4  # accented words are a strong hint in short notes
+    best = max(SUPPORTED, key=lambda code: counts[code])
+    return best if counts[best] > 0 else DEFAULT_LANG

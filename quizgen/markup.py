@@ -1,0 +1,326 @@
+"""Inline Obsidian Markdown -> plain text and safe HTML.
+
+markdown-it gives us the block structure; inline text is handled here, by one scanner, because
+Obsidian's inline syntax (wikilinks, embeds, ==highlights==, math) is not CommonMark and because
+the extraction rules need positions in the raw text: `mask()` hides spans in which a separator
+never counts (code, math, links, HTML...) without changing any offset.
+
+Every quantifier is bounded so that a pathological line (a 5 MB paragraph full of `**`) stays
+linear instead of quadratic.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+MASK: Final = "\ue000"  # a private-use character: never in real text, one per masked char
+
+IMAGE_EXTENSIONS: Final = frozenset(
+    {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "tif", "tiff", "ico"}
+)
+AUDIO_VIDEO_EXTENSIONS: Final = frozenset(
+    {"mp3", "wav", "ogg", "m4a", "flac", "mp4", "webm", "mov"}
+)
+
+# Order matters: at each position the first alternative that matches wins.
+_INLINE = re.compile(
+    r"""
+    (?P<comment><!--(?:.{0,2000}?)(?:-->|$))
+  | (?P<code>(?P<ticks>`{1,3})(?P<code_body>[^`].{0,2000}?|`)(?P=ticks)(?!`))
+  | (?P<math2>\$\$(?P<math2_body>[^$]{1,4000}?)\$\$)
+  | (?P<math>\$(?P<math_body>[^\s$](?:[^$\n]{0,2000}?[^\s$\\])?)\$(?!\d))
+  | (?P<embed>!\[\[(?P<embed_target>[^\]\n|]{1,500}?)(?:\|(?P<embed_alias>[^\]\n]{0,500}))?\]\])
+  | (?P<wiki>\[\[(?P<wiki_target>[^\]\n|]{0,500}?)(?:\|(?P<wiki_alias>[^\]\n]{0,500}))?\]\])
+  | (?P<image>!\[(?P<image_alt>[^\]\n]{0,500})\]\((?P<image_src>[^)\n]{0,1000})\))
+  | (?P<link>\[(?P<link_text>[^\]\n]{1,500})\]
+             \((?P<link_href>[^)\s]{0,1000})(?:\s+"[^"\n]{0,500}")?\))
+  | (?P<autolink><(?P<autolink_url>(?:https?|mailto|ftp):[^>\s]{1,1000})>)
+  | (?P<url>(?:https?|ftp)://[^\s<>()\[\]]{0,1000}[^\s<>()\[\].,;:!?'"])
+  | (?P<anki_cloze>\{\{c\d{1,3}::(?P<anki_body>.{0,1000}?)(?:::(?P<anki_hint>[^}]{0,200}))?\}\})
+  | (?P<html></?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,500})?/?>)
+  | (?P<escape>\\(?P<escaped>[!-/:-@\[-`{-~]))
+  | (?P<bold>\*\*(?=[^\s*])(?P<bold_body>.{0,1000}?[^\s\\])\*\*(?!\*)
+           |__(?=\S)(?P<bold_body2>.{0,1000}?[^\s\\])__)
+  | (?P<highlight>==(?=[^\s=])(?P<hl_body>.{0,1000}?[^\s\\=])==)
+  | (?P<strike>~~(?=\S)(?P<strike_body>.{0,1000}?\S)~~)
+  | (?P<italic>\*(?=[^\s*])(?P<it_body>.{0,1000}?[^\s*\\])\*
+             |(?<!\w)_(?=[^\s_])(?P<it_body2>.{0,1000}?[^\s_\\])_(?!\w))
+  | (?P<footnote>\[\^[^\]\s]{1,100}\])
+  | (?P<tag>(?<![\w&/#\\])\#(?P<tag_name>[\w/-]{0,100}[^\W\d][\w/-]{0,100}))
+  | (?P<block_id>\s\^[A-Za-z0-9-]{1,64}$)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# Spans in which separators (`:`, ` - `, `::`, `?`) and sentence ends never count.
+_OPAQUE: Final = frozenset(
+    {"comment", "code", "math2", "math", "embed", "wiki", "image", "link", "autolink", "url",
+     "anki_cloze", "html", "escape", "footnote", "block_id"}
+)  # fmt: skip
+EMPHASIS_KINDS: Final = frozenset({"bold", "italic", "highlight", "code"})
+
+
+def _extension(target: str) -> str:
+    name = target.split("#", 1)[0].rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def is_image(target: str) -> bool:
+    return _extension(target) in IMAGE_EXTENSIONS
+
+
+def _is_local(src: str) -> bool:
+    return not re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE)
+
+
+def _embed_label(target: str) -> str:
+    """`Lessons/HW1.pdf#page=3` -> `HW1.pdf`; `Note#Heading` -> `Note › Heading`."""
+    path, _, anchor = target.partition("#")
+    name = path.rsplit("/", 1)[-1]
+    if anchor and not _extension(path):
+        return f"{name} › {anchor.lstrip('^')}" if name else anchor.lstrip("^")
+    return name or anchor
+
+
+def _wiki_label(target: str, alias: str | None) -> str:
+    if alias and alias.strip():
+        return alias.strip()
+    path, _, anchor = target.partition("#")
+    name = path.rsplit("/", 1)[-1].strip()
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    return name or anchor.lstrip("^").strip()
+
+
+def _media_width(alias: str | None) -> str:
+    if alias and re.fullmatch(r"\s*\d{1,4}(?:x\d{1,4})?\s*", alias):
+        return alias.strip().split("x")[0]
+    return ""
+
+
+def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> str:
+    g = m.group
+    match kind:
+        case "code":
+            return g("code_body")
+        case "math2":
+            return f"$${g('math2_body')}$$"
+        case "math":
+            return f"${g('math_body')}$"
+        case "embed":
+            target = g("embed_target")
+            label = _embed_label(target)
+            return f"[image: {label}]" if is_image(target) else label
+        case "wiki":
+            return _wiki_label(g("wiki_target"), g("wiki_alias"))
+        case "image":
+            alt = g("image_alt").strip()
+            return alt or f"[image: {g('image_src').rsplit('/', 1)[-1]}]"
+        case "link":
+            return render(g("link_text"))
+        case "autolink":
+            return g("autolink_url")
+        case "url":
+            return m.group(0)
+        case "anki_cloze":
+            return render(g("anki_body"))
+        case "html":
+            return " " if re.match(r"<br\s*/?>", m.group(0), re.IGNORECASE) else m.group(0)
+        case "escape":
+            return g("escaped")
+        case "bold" | "highlight" | "strike" | "italic":
+            body = g("bold_body") or g("bold_body2") or g("hl_body") or g("strike_body")
+            body = body or g("it_body") or g("it_body2") or ""
+            return render(body)
+        case _:  # comment, footnote, tag, block_id
+            return ""
+
+
+def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> str:
+    g = m.group
+    esc = html.escape
+    match kind:
+        case "code":
+            return f"<code>{esc(g('code_body'))}</code>"
+        case "math2":
+            return f"\\[{esc(g('math2_body'))}\\]"
+        case "math":
+            return f"\\({esc(g('math_body'))}\\)"
+        case "embed":
+            target = g("embed_target")
+            if is_image(target):
+                width = _media_width(g("embed_alias"))
+                size = f' width="{width}"' if width else ""
+                return f'<img src="{esc(target.split("#")[0].strip())}"{size} alt="">'
+            return f'<span class="embed">{esc(_embed_label(target))}</span>'
+        case "wiki":
+            label = _wiki_label(g("wiki_target"), g("wiki_alias"))
+            return f'<span class="wikilink">{esc(label)}</span>'
+        case "image":
+            src, alt = g("image_src").strip(), g("image_alt").strip()
+            if _is_local(src) or is_image(src):
+                return f'<img src="{esc(src)}" alt="{esc(alt)}">'
+            return f'<a href="{esc(src)}">{esc(alt or src)}</a>'
+        case "link":
+            href = g("link_href")
+            text = render(g("link_text"))
+            if re.match(r"^(https?|mailto|ftp):", href, re.IGNORECASE):
+                return f'<a href="{esc(href)}">{text}</a>'
+            return text
+        case "autolink" | "url":
+            url = g("autolink_url") or m.group(0)
+            return f'<a href="{esc(url)}">{esc(url)}</a>'
+        case "anki_cloze":
+            return render(g("anki_body"))
+        case "html":
+            return "<br>" if re.match(r"<br\s*/?>", m.group(0), re.IGNORECASE) else esc(m.group(0))
+        case "escape":
+            return esc(g("escaped"))
+        case "bold":
+            return f"<strong>{render(g('bold_body') or g('bold_body2'))}</strong>"
+        case "highlight":
+            return f"<mark>{render(g('hl_body'))}</mark>"
+        case "strike":
+            return f"<del>{render(g('strike_body'))}</del>"
+        case "italic":
+            return f"<em>{render(g('it_body') or g('it_body2'))}</em>"
+        case _:
+            return ""
+
+
+def _render(text: str, piece: Callable[[str, re.Match[str], Callable[[str], str]], str],
+            escape: Callable[[str], str], depth: int = 0) -> str:  # fmt: skip
+    def again(inner: str) -> str:
+        # Nested markup (a link in bold) is rare; a depth bound keeps hostile input linear.
+        return _render(inner, piece, escape, depth + 1) if depth < 4 else escape(inner)
+
+    out: list[str] = []
+    last = 0
+    for m in _INLINE.finditer(text):
+        kind = m.lastgroup or ""
+        out.append(escape(text[last : m.start()]))
+        out.append(piece(kind, m, again))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+
+
+def to_plain(text: str) -> str:
+    """Inline Markdown -> readable plain text (math kept as `$...$` for MathJax-minded readers)."""
+    return _SPACES.sub(" ", _render(text, _plain_piece, lambda s: s)).strip()
+
+
+def to_html(text: str) -> str:
+    """Inline Markdown -> HTML in which everything from the note is escaped."""
+    return _SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip()
+
+
+def mask(text: str) -> str:
+    """`text` with opaque spans (code, math, links, HTML, URLs...) replaced by MASK characters,
+    offset for offset, so that a separator found in the result is a real one."""
+    parts: list[str] = []
+    last = 0
+    for m in _INLINE.finditer(text):
+        if m.lastgroup in _OPAQUE:
+            parts.append(text[last : m.start()])
+            parts.append(MASK * (m.end() - m.start()))
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    kind: str
+    start: int  # the whole span, markers included
+    end: int
+    body_start: int  # the content between the markers
+    body_end: int
+
+
+def spans(text: str) -> list[Span]:
+    """Top-level inline spans with their kind (`bold`, `code`, `wiki`, `embed`, ...)."""
+    found: list[Span] = []
+    for m in _INLINE.finditer(text):
+        kind = m.lastgroup or ""
+        body = next(
+            (name for name in _BODY_GROUPS.get(kind, ()) if m.group(name) is not None), None
+        )
+        if body is None:
+            found.append(Span(kind, m.start(), m.end(), m.start(), m.end()))
+        else:
+            found.append(Span(kind, m.start(), m.end(), m.start(body), m.end(body)))
+    return found
+
+
+_BODY_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "code": ("code_body",),
+    "math": ("math_body",),
+    "math2": ("math2_body",),
+    "bold": ("bold_body", "bold_body2"),
+    "italic": ("it_body", "it_body2"),
+    "highlight": ("hl_body",),
+    "strike": ("strike_body",),
+    "anki_cloze": ("anki_body",),
+    "wiki": ("wiki_target",),
+    "embed": ("embed_target",),
+    "image": ("image_src",),
+    "link": ("link_text",),
+}
+
+
+def media_refs(text: str) -> list[str]:
+    """Local files the text embeds (`![[img.png|300]]`, `![](img/x.png)`), as written."""
+    refs: list[str] = []
+    for m in _INLINE.finditer(text):
+        if m.lastgroup == "embed" and is_image(m.group("embed_target")):
+            refs.append(m.group("embed_target").split("#")[0].strip())
+        elif m.lastgroup == "image" and _is_local(m.group("image_src").strip()):
+            refs.append(m.group("image_src").strip())
+    return refs
+
+
+_NAV_WORDS = re.compile(
+    r"(?i)^(?:[\s|·•,;:/<>←→⬅➡↑⬆«»()\[\]-]|up|prev|previous|next|home|index|back|retour|"
+    r"suivant|précédent|precedent|sommaire|see also|voir aussi)*$"
+)
+_LINKLIKE = frozenset({"embed", "wiki", "image", "link", "autolink", "url", "tag"})
+
+
+def strip_kinds(text: str, kinds: frozenset[str]) -> str:
+    """`text` without the spans of the given kinds (comments always go)."""
+    out: list[str] = []
+    last = 0
+    for m in _INLINE.finditer(text):
+        if m.lastgroup in kinds or m.lastgroup == "comment":
+            out.append(text[last : m.start()])
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def is_link_only(text: str) -> bool:
+    """A navigation line: links, embeds or tags and nothing else worth asking about."""
+    if not text.strip():
+        return False
+    rest = strip_kinds(text, _LINKLIKE)
+    return rest != text and bool(_NAV_WORDS.match(rest.strip()))
+
+
+def is_media_only(text: str) -> bool:
+    rest = strip_kinds(text, frozenset({"embed", "image"}))
+    return rest != text and not rest.strip(" \t-*|")
+
+
+def has_content(text: str) -> bool:
+    """True when the rendered text has at least one letter or digit."""
+    return any(ch.isalnum() for ch in to_plain(text))

@@ -1,0 +1,566 @@
+"""Markdown -> Outline: a tree of headings, items, lines, formulas, diagrams and tables.
+
+Two passes. First markdown-it-py's block tokens become a nested `_Block` tree (handlers keyed by
+token type). Then blocks become `Node`s following the note's logic rather than CommonMark's:
+
+- a heading owns everything up to the next heading of its level or above;
+- a line that introduces a list (`4 étapes :`, `**Assumptions**`, a question, or a paragraph the
+  list directly follows) owns the list, even when images or blank lines split it in two;
+- each line of a paragraph is its own node (Obsidian shows them on separate lines), and
+  hand-made child markers (`-> x`, `|> x`, `=> x`) hang under the line they qualify;
+- a callout's title owns its content; a titleless callout or plain quote is transparent;
+- a mermaid flowchart becomes a tree of its nodes.
+
+markdown-it's inline pass is switched off: `markup.py` does inline work, on demand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath.index import math_block_dollar
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from quizgen import markup
+from quizgen.config import Separators
+from quizgen.lang import SUPPORTED, _data
+from quizgen.mermaid import TreeNode, flowchart_tree, parse_flowchart
+from quizgen.model import Diagnostic, Node, NodeKind, NoteMeta, Outline
+
+# markdown-it counts 3 token levels per nested bullet; 150 is about 50 bullet levels.
+MAX_NESTING = 150
+
+_CHILD_MARKER = re.compile(r"^(\|>|->|=>|→|⇒|⟶|-->|~>)\s*(.*)$")
+_BARE_MARKER = re.compile(r"^(?:[*+-]|\d{1,9}[.)])$")
+_CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
+_COMMENT_ONLY = re.compile(r"^(?:<!--.*?-->\s*)+$")
+_TAGS_ONLY = re.compile(r"^(?:#[\w/-]*[^\W\d][\w/-]*\s*)+$")
+_BOLD_LABEL = re.compile(r"^(\*\*|__)[^*_]+\1\s*:?$")
+_META_LINE = re.compile(r"^\s*([^\W\d][\w .'-]{0,30}?)\s*::?\s*(.*)$")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    md.enable("table")
+    md.use(front_matter_plugin)
+    # A $$ block may interrupt a paragraph, as it does in Obsidian.
+    md.block.ruler.before(
+        "fence",
+        "math_block",
+        _math_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.disable(["inline", "text_join"])
+    return md
+
+
+_dollar_block = math_block_dollar(allow_labels=False, allow_blank_lines=False)
+
+
+def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    # The plugin's rule pushes its token even when only probed (silent), which duplicates the
+    # formula when it interrupts a paragraph: probe on a copy of the state's mutable parts.
+    if not silent:
+        return bool(_dollar_block(state, start, end, False))
+    tokens, line = len(state.tokens), state.line
+    found = bool(_dollar_block(state, start, end, False))
+    del state.tokens[tokens:]
+    state.line = line
+    return found
+
+
+@cache
+def _metadata_keys() -> frozenset[str]:
+    return frozenset(str(k).lower() for code in SUPPORTED for k in _data(code)["metadata_keys"])
+
+
+# ---------------------------------------------------------------- pass 1: tokens -> blocks
+
+
+@dataclass
+class _Block:
+    type: str
+    start: int  # 0-based first line
+    end: int  # 0-based line after the block
+    content: str = ""
+    info: str = ""
+    level: int = 0
+    ordered: bool = False
+    marker: str = ""
+    children: list[_Block] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+_CONTAINERS = {
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "list_item_open": "item",
+    "blockquote_open": "quote",
+    "table_open": "table",
+}
+_LEAVES = {"fence", "code_block", "math_block", "math_block_label", "html_block", "hr"}
+
+
+def _blocks(tokens: list[Token]) -> tuple[list[_Block], str | None, int]:
+    """Nest the flat token stream: the top blocks, the front matter and the deepest level."""
+    root = _Block("root", 0, 0)
+    stack = [root]
+    front: str | None = None
+    pending: _Block | None = None  # a heading or paragraph waiting for its inline token
+    deepest = 0
+    for tok in tokens:
+        deepest = max(deepest, tok.level)
+        start, end = tok.map if tok.map else (0, 0)
+        kind = _CONTAINERS.get(tok.type)
+        if kind is not None:
+            block = _Block(kind, start, end, ordered=tok.type == "ordered_list_open")
+            block.marker = tok.markup + (tok.info if kind == "item" else "")
+            stack[-1].children.append(block)
+            stack.append(block)
+        elif tok.type.endswith("_close") and tok.type[:-6] + "_open" in _CONTAINERS:
+            if len(stack) > 1:
+                stack.pop()
+        elif tok.type in ("paragraph_open", "heading_open"):
+            kind = "heading" if tok.type == "heading_open" else "paragraph"
+            level = int(tok.tag[1]) if kind == "heading" else 0
+            pending = _Block(kind, start, end, level=level)
+            stack[-1].children.append(pending)
+        elif tok.type == "inline":
+            if stack[-1].type == "table":
+                if stack[-1].rows:
+                    stack[-1].rows[-1].append(tok.content)
+            elif pending is not None:
+                pending.content = tok.content
+                pending = None
+        elif tok.type == "tr_open" and stack[-1].type == "table":
+            stack[-1].rows.append([])
+        elif tok.type == "front_matter":
+            front = tok.content
+        elif tok.type in _LEAVES:
+            stack[-1].children.append(
+                _Block(tok.type, start, end, content=tok.content, info=tok.info.strip())
+            )
+    return root.children, front, deepest
+
+
+# ---------------------------------------------------------------- pass 2: blocks -> nodes
+
+
+@dataclass
+class _Draft:
+    kind: NodeKind
+    text: str
+    line: int
+    children: list[_Draft] = field(default_factory=list)
+    level: int = 0
+    ordered: bool = False
+    marker: str = ""
+    info: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    back: str = ""
+    reversed: bool = False
+    ref: bool = False
+
+    def freeze(self) -> Node:
+        return Node(
+            kind=self.kind,
+            text=self.text,
+            line=self.line,
+            children=tuple(c.freeze() for c in self.children),
+            level=self.level,
+            ordered=self.ordered,
+            marker=self.marker,
+            info=self.info,
+            rows=self.rows,
+            back=self.back,
+            reversed=self.reversed,
+            ref=self.ref,
+        )
+
+
+def _is_intro(text: str) -> bool:
+    """Does this line announce what follows (`4 étapes :`, `**Assumptions**`, a question)?"""
+    stripped = markup.strip_kinds(text, frozenset({"comment"})).rstrip(" \t\u00a0\u202f*_")
+    return stripped.endswith((":", "?", "：")) or bool(_BOLD_LABEL.match(text.strip()))
+
+
+def _should_join(previous: str, text: str) -> bool:
+    """A soft-wrapped sentence: the previous line is unfinished and this one carries on."""
+    if not previous or previous.endswith((".", "!", "?", ":", ";")):
+        return False
+    return (
+        previous.endswith(",")
+        or text.startswith("(")
+        or (text[:1].islower() and len(previous) >= 50)
+    )
+
+
+class _Converter:
+    def __init__(self, separators: Separators, path: str) -> None:
+        self.separators = separators
+        self.path = path
+        self.problems: list[Diagnostic] = []
+        self.handlers: dict[str, Callable[[_Block, _State], None]] = {
+            "paragraph": self._paragraph,
+            "list": self._list,
+            "heading": self._heading,
+            "quote": self._quote,
+            "fence": self._fence,
+            "code_block": self._indented_code,
+            "math_block": self._attached_leaf,
+            "math_block_label": self._attached_leaf,
+            "table": self._attached_leaf,
+            "html_block": self._skip,
+            "hr": self._rule,
+        }
+
+    # A sequence of sibling blocks, e.g. a document, an item's content, a callout's content.
+    def sequence(self, blocks: list[_Block], owner: _Draft | None = None) -> list[_Draft]:
+        state = _State(owner=owner, last_line=owner)
+        for block in blocks:
+            self.handlers.get(block.type, self._skip)(block, state)
+            state.previous = block
+        return state.out
+
+    def _skip(self, block: _Block, state: _State) -> None:
+        pass
+
+    def _rule(self, block: _Block, state: _State) -> None:
+        state.intro = None
+        state.last_line = None
+
+    def _heading(self, block: _Block, state: _State) -> None:
+        if state.owner is not None:  # a heading inside a list item: just a line
+            state.out.extend(self.lines(block.content, block.start, None))
+            return
+        state.out.append(_Draft(NodeKind.HEADING, block.content.strip(), block.start + 1,
+                                level=block.level))  # fmt: skip
+        state.intro = None
+        state.last_line = None
+
+    def _paragraph(self, block: _Block, state: _State) -> None:
+        drafts = self.lines(block.content, block.start, None)
+        if not drafts:
+            return
+        if state.intro is not None and all(markup.is_media_only(d.text) for d in drafts):
+            # An image between two halves of a list illustrates the item before it.
+            target = state.intro.children[-1] if state.intro.children else state.intro
+            target.children.extend(drafts)
+            return
+        state.out.extend(drafts)
+        last = drafts[-1]
+        state.last_line = last
+        state.intro = last if last.kind in (NodeKind.LINE,) and _is_intro(last.text) else None
+
+    def _list(self, block: _Block, state: _State) -> None:
+        items = [self._item(item) for item in block.children if item.type == "item"]
+        previous = state.previous
+        if state.intro is not None:
+            state.intro.children.extend(items)
+        elif (
+            previous is not None
+            and previous.type == "paragraph"
+            and previous.end == block.start
+            and state.last_line is not None
+            and state.last_line is not state.owner
+        ):
+            state.last_line.children.extend(items)  # the list interrupts the paragraph
+            state.intro = state.last_line
+        else:
+            state.out.extend(items)
+            state.intro = None
+        state.last_line = None
+
+    def _item(self, block: _Block) -> _Draft:
+        marker = block.marker
+        draft = _Draft(NodeKind.ITEM, "", block.start + 1, ordered=bool(block.ordered),
+                       marker=marker)  # fmt: skip
+        rest = block.children
+        if rest and rest[0].type == "paragraph":
+            first = rest[0]
+            text, _, more = first.content.partition("\n")
+            draft.text = text.strip()
+            if more:
+                draft.children.extend(self.lines(more, first.start + 1, draft))
+            rest = rest[1:]
+            draft.line = first.start + 1
+        draft.children.extend(self.sequence(rest, owner=draft))
+        return draft
+
+    def _quote(self, block: _Block, state: _State) -> None:
+        children = block.children
+        first = children[0] if children else None
+        head = (
+            first.content.lstrip().split("\n", 1)[0] if first and first.type == "paragraph" else ""
+        )
+        m = _CALLOUT.match(head)
+        if m is None:
+            inner = self.sequence(children, owner=state.owner)
+            state.out.extend(inner)
+            return
+        kind, title = m.group(1).lower(), m.group(2).strip()
+        assert first is not None
+        _, _, body = first.content.partition("\n")
+        rest = children[1:]
+        if body.strip():
+            rest = [_Block("paragraph", first.start + 1, first.end, content=body), *rest]
+        if title:
+            callout = _Draft(NodeKind.CALLOUT, title, block.start + 1, info=kind)
+            callout.children = self.sequence(rest, owner=callout)
+            state.out.append(callout)
+        else:
+            state.out.extend(self.sequence(rest, owner=state.owner))
+        state.intro = None
+        state.last_line = None
+
+    def _fence(self, block: _Block, state: _State) -> None:
+        language = block.info.split()[0].lower() if block.info else ""
+        chart = parse_flowchart(block.content) if language == "mermaid" else None
+        if chart is not None:
+            draft = _Draft(NodeKind.DIAGRAM, "", block.start + 1, info="mermaid")
+            draft.back = block.content
+            offset = block.start + 2  # 1-based line of the fence's first content line
+            draft.children = [_graph_draft(t, offset) for t in flowchart_tree(chart)]
+        else:
+            draft = _Draft(NodeKind.CODE, block.content, block.start + 1, info=language)
+        self._attach(draft, block, state)
+
+    def _indented_code(self, block: _Block, state: _State) -> None:
+        # In notes, indented text is nearly always hierarchy, not code: continuation lines.
+        target = state.last_line or (state.out[-1] if state.out else None)
+        drafts = self.lines(block.content, block.start, target)
+        if target is None:
+            state.out.extend(drafts)
+
+    def _attached_leaf(self, block: _Block, state: _State) -> None:
+        if block.type == "table":
+            rows = tuple(tuple(cell.strip() for cell in row) for row in block.rows if row)
+            draft = _Draft(NodeKind.TABLE, "", block.start + 1, rows=rows)
+        else:
+            draft = _Draft(NodeKind.MATH, block.content.strip(), block.start + 1)
+        self._attach(draft, block, state)
+
+    def _attach(self, draft: _Draft, block: _Block, state: _State) -> None:
+        """Formulas, code, tables and diagrams belong to the line that introduces them."""
+        previous = state.previous
+        if state.intro is not None:
+            state.intro.children.append(draft)
+        elif (
+            previous is not None
+            and previous.type == "paragraph"
+            and previous.end == block.start
+            and state.last_line is not None
+        ):
+            state.last_line.children.append(draft)
+        else:
+            state.out.append(draft)
+
+    # One paragraph's lines, with child markers and soft-wrapped sentences resolved.
+    def lines(self, content: str, start: int, anchor: _Draft | None) -> list[_Draft]:
+        raw_lines = content.split("\n")
+        card = self._flashcard(raw_lines, start)
+        if card is not None:
+            if anchor is not None:
+                anchor.children.append(card)
+                return []
+            return [card]
+        top: list[_Draft] = []
+        last_plain: _Draft | None = anchor
+        last_arrow: _Draft | None = None
+        previous: _Draft | None = None
+        for offset, raw in enumerate(raw_lines):
+            text = raw.strip().rstrip("\u00a0\u202f")
+            if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
+                continue
+            m = _CHILD_MARKER.match(text)
+            line = start + offset + 1
+            if m is None and previous is not None and _should_join(previous.text, text):
+                previous.text = f"{previous.text} {text}"
+                continue
+            if m is not None:
+                marker, body = m.group(1), m.group(2).strip()
+                if not body:
+                    continue
+                draft = _Draft(NodeKind.LINE, body, line, marker=marker)
+                parent = (last_arrow or last_plain) if marker == "|>" else last_plain
+                if parent is None:
+                    top.append(draft)
+                    last_plain = draft
+                else:
+                    parent.children.append(draft)
+                    if marker != "|>":
+                        last_arrow = draft
+            else:
+                draft = _Draft(NodeKind.LINE, text, line)
+                if anchor is not None:
+                    anchor.children.append(draft)
+                else:
+                    top.append(draft)
+                last_plain, last_arrow = draft, None
+            previous = draft
+        return top
+
+    def _flashcard(self, raw_lines: list[str], start: int) -> _Draft | None:
+        """A paragraph split by a line holding only `?` or `??` is an explicit card."""
+        seps = self.separators
+        forms = {
+            s: s == seps.multiline_reversed for s in (seps.multiline, seps.multiline_reversed) if s
+        }
+        for i, raw in enumerate(raw_lines):
+            sep = raw.strip()
+            if sep in forms and 0 < i < len(raw_lines) - 1:
+                front = "\n".join(r.strip() for r in raw_lines[:i] if r.strip())
+                back = "\n".join(r.strip() for r in raw_lines[i + 1 :] if r.strip())
+                if front and back:
+                    return _Draft(NodeKind.FLASHCARD, front, start + 1, back=back,
+                                  reversed=forms[sep])  # fmt: skip
+        return None
+
+
+@dataclass
+class _State:
+    owner: _Draft | None
+    last_line: _Draft | None
+    out: list[_Draft] = field(default_factory=list)
+    intro: _Draft | None = None
+    previous: _Block | None = None
+
+
+def _graph_draft(node: TreeNode, offset: int) -> _Draft:
+    draft = _Draft(NodeKind.GRAPH_NODE, node.label, offset + node.line, info=node.edge_label,
+                   ref=node.ref)  # fmt: skip
+    draft.children = [_graph_draft(c, offset) for c in node.children]
+    return draft
+
+
+# ---------------------------------------------------------------- sections and metadata
+
+
+def _sections(drafts: list[_Draft]) -> list[_Draft]:
+    """Headings own what follows them, sub-headings included."""
+    root = _Draft(NodeKind.DOCUMENT, "", 0)
+    stack: list[_Draft] = [root]
+    for draft in drafts:
+        if draft.kind is NodeKind.HEADING:
+            while len(stack) > 1 and stack[-1].level >= draft.level:
+                stack.pop()
+            stack[-1].children.append(draft)
+            stack.append(draft)
+        else:
+            stack[-1].children.append(draft)
+    return root.children
+
+
+def _split_values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [v for v in re.split(r"[,\s]+", str(value)) if v]
+
+
+def _front_matter(content: str | None, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    if content is None:
+        return {}, []
+    try:
+        data = yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        return {}, [Diagnostic(path, line, f"front matter: {problem}; note read without it")]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [Diagnostic(path, 1, "front matter is not a mapping; note read without it")]
+    return data, []
+
+
+def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
+    """Strip `Key: value` metadata lines before the first heading, and tag-only lines anywhere."""
+    keys = _metadata_keys()
+    kept: list[_Draft] = []
+    seen_heading = False
+    for draft in drafts:
+        if draft.kind is NodeKind.HEADING:
+            seen_heading = True
+        if draft.kind in (NodeKind.LINE, NodeKind.ITEM):
+            text = draft.text.strip()
+            if _TAGS_ONLY.match(text):
+                meta.setdefault("tags", []).extend(t.lstrip("#") for t in text.split())
+                continue
+            m = _META_LINE.match(text)
+            if not seen_heading and m and m.group(1).strip().lower() in keys and m.group(2):
+                meta.setdefault(m.group(1).strip().lower(), []).append(m.group(2).strip())
+                if not draft.children:
+                    continue
+        kept.append(draft)
+    return kept
+
+
+def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
+    tags = _split_values(front.get("tags", front.get("tag")))
+    for value in lines.get("tags", []) + lines.get("tag", []):
+        tags.extend(v.lstrip("#") for v in re.split(r"[,\s]+", value) if v.strip("#"))
+    course = front.get("course") or front.get("cours")
+    if not course:
+        for key in ("course", "cours", "module", "matière", "subject"):
+            if lines.get(key):
+                course = markup.to_plain(lines[key][0])
+                break
+    enabled = front.get("quizgen", True)
+    if isinstance(enabled, dict):
+        enabled = enabled.get("enabled", True)
+    lang = front.get("lang") or front.get("language") or front.get("langue")
+    deck = front.get("deck")
+    extra = {k: v for k, v in front.items() if k not in {"tags", "tag", "course", "cours"}}
+    return NoteMeta(
+        tags=tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#"))),
+        aliases=tuple(_split_values(front.get("aliases"))),
+        lang=str(lang).strip().lower() if lang else None,
+        deck=str(deck).strip() if deck else None,
+        course=markup.to_plain(str(course)) if course else None,
+        enabled=enabled is not False and str(enabled).lower() not in {"false", "no", "off"},
+        extra=extra,
+    )
+
+
+def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
+    """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
+    tokens = _parser().parse(text)
+    blocks, front, deepest = _blocks(tokens)
+    converter = _Converter(separators or Separators(), path)
+    front_data, problems = _front_matter(front, path)
+    if deepest >= MAX_NESTING - 3:
+        problems.append(
+            Diagnostic(
+                path, 0, f"nesting deeper than {MAX_NESTING // 3} levels: deeper lines ignored"
+            )
+        )
+    meta_lines: dict[str, list[str]] = {}
+    drafts = _metadata(converter.sequence(blocks), meta_lines)
+    root = _Draft(NodeKind.DOCUMENT, "", 0, children=_sections(drafts))
+    return Outline(
+        root=root.freeze(),
+        meta=_note_meta(front_data, meta_lines),
+        problems=(*problems, *converter.problems),
+    )
+
+
+def walk(node: Node) -> Iterator[tuple[Node, tuple[Node, ...]]]:
+    """Every node with its ancestors, in document order (iterative: depth is not a concern)."""
+    stack: list[tuple[Node, tuple[Node, ...]]] = [(c, ()) for c in reversed(node.children)]
+    while stack:
+        current, ancestors = stack.pop()
+        yield current, ancestors
+        path = (*ancestors, current)
+        stack.extend((c, path) for c in reversed(current.children))
