@@ -136,6 +136,9 @@ class Card:
     items: tuple[str, ...] = ()  # LIST: the expected items, plain text
     cloze: str = ""  # CLOZE: the text with Anki deletions `{{c1::...}}` (HTML)
     media: tuple[str, ...] = ()  # file names referenced by the card, as written in the note
+    # A `Q:::A` card is asked both ways: the answer->question card names its twin here. Anki's
+    # basic-and-reversed note type makes both from the twin, so the Anki export skips it.
+    reverse_of: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The public fields, as printed by `quizgen cards --format json`."""

@@ -43,6 +43,9 @@ _BARE_MARKER = re.compile(r"^(?:[*+-]|\d{1,9}[.)])$")
 _CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
 _COMMENT_ONLY = re.compile(r"^(?:<!--.*?-->\s*)+$")
 _TAGS_ONLY = re.compile(r"^(?:#[\w/-]*[^\W\d][\w/-]*\s*)+$")
+_INLINE_BULLET = re.compile(r"^([*+-]|\d{1,9}[.)])\s+(\S.*)$")
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
+_ITEM_START = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]*")
 _BOLD_LABEL = re.compile(r"^(\*\*|__)[^*_]+\1\s*:?$")
 _META_LINE = re.compile(r"^\s*([^\W\d][\w .'-]{0,30}?)\s*::?\s*(.*)$")
 
@@ -76,6 +79,16 @@ def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     del state.tokens[tokens:]
     state.line = line
     return found
+
+
+_DATE_TIME = re.compile(
+    r"\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{1,2}[:h]\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
+)
+
+
+@cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(str(k).lower() for code in SUPPORTED for k in _data(code)["weekdays"])
 
 
 @cache
@@ -169,6 +182,8 @@ class _Draft:
     back: str = ""
     reversed: bool = False
     ref: bool = False
+    indent: int = 0  # source columns before the text (not kept in the Node)
+    content_col: int = 0  # ITEM: column where its text starts
 
     def freeze(self) -> Node:
         return Node(
@@ -185,6 +200,19 @@ class _Draft:
             reversed=self.reversed,
             ref=self.ref,
         )
+
+
+def _columns(text: str) -> int:
+    """Visual width of `text`'s leading white space, tabs stopping every 4 columns."""
+    col = 0
+    for ch in text:
+        if ch == " ":
+            col += 1
+        elif ch == "\t":
+            col += 4 - col % 4
+        else:
+            break
+    return col
 
 
 def _is_intro(text: str) -> bool:
@@ -205,9 +233,11 @@ def _should_join(previous: str, text: str) -> bool:
 
 
 class _Converter:
-    def __init__(self, separators: Separators, path: str) -> None:
+    def __init__(self, separators: Separators, path: str, source: str) -> None:
         self.separators = separators
         self.path = path
+        self.source_lines = source.split("\n")
+        self.escaped: list[_Draft] = []  # lazy continuation lines on their way up
         self.problems: list[Diagnostic] = []
         self.handlers: dict[str, Callable[[_Block, _State], None]] = {
             "paragraph": self._paragraph,
@@ -262,7 +292,15 @@ class _Converter:
         state.intro = last if last.kind in (NodeKind.LINE,) and _is_intro(last.text) else None
 
     def _list(self, block: _Block, state: _State) -> None:
+        outer_escaped = self.escaped
+        self.escaped = []
         items = [self._item(item) for item in block.children if item.type == "item"]
+        # Lazy lines handed back by the items: those indented at this level stay here (after
+        # the list), shallower ones go on up.
+        owner_col = state.owner.content_col if state.owner is not None else 0
+        here = [d for d in self.escaped if d.indent >= owner_col]
+        outer_escaped.extend(d for d in self.escaped if d.indent < owner_col)
+        self.escaped = outer_escaped
         previous = state.previous
         if state.intro is not None:
             state.intro.children.extend(items)
@@ -279,11 +317,16 @@ class _Converter:
             state.out.extend(items)
             state.intro = None
         state.last_line = None
+        if here:
+            state.out.extend(here)
+            state.last_line = here[-1]
+            state.intro = None
 
     def _item(self, block: _Block) -> _Draft:
         marker = block.marker
         draft = _Draft(NodeKind.ITEM, "", block.start + 1, ordered=bool(block.ordered),
-                       marker=marker)  # fmt: skip
+                       marker=marker, indent=self._indent(block.start + 1))  # fmt: skip
+        draft.content_col = self._content_col(block.start + 1)
         rest = block.children
         if rest and rest[0].type == "paragraph":
             first = rest[0]
@@ -364,33 +407,50 @@ class _Converter:
         else:
             state.out.append(draft)
 
-    # One paragraph's lines, with child markers and soft-wrapped sentences resolved.
+    # One paragraph's lines, with child markers, indentation and soft-wrapped sentences resolved.
     def lines(self, content: str, start: int, anchor: _Draft | None) -> list[_Draft]:
+        """Each line of a paragraph becomes a node. A line indented deeper than the one above
+        is its child (tab-indented continuation text, `\t- ex : ...` that CommonMark folds into
+        the paragraph); `|>`, `->`, `=>` lines hang under the line they qualify. Inside a list
+        item (`anchor`), a line indented less than the item's text is a lazy continuation that
+        CommonMark glued to the item: it is handed back to the enclosing level instead."""
         raw_lines = content.split("\n")
-        card = self._flashcard(raw_lines, start)
-        if card is not None:
-            if anchor is not None:
-                anchor.children.append(card)
-                return []
-            return [card]
+        cards, consumed = self._flashcards(raw_lines, start)
         top: list[_Draft] = []
+        stack: list[tuple[int, _Draft]] = [(anchor.indent, anchor)] if anchor is not None else []
         last_plain: _Draft | None = anchor
         last_arrow: _Draft | None = None
         previous: _Draft | None = None
         for offset, raw in enumerate(raw_lines):
+            if offset in cards:
+                (anchor.children if anchor is not None else top).append(cards[offset])
+                previous = None
+            if offset in consumed:
+                continue
             text = raw.strip().rstrip("\u00a0\u202f")
             if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
                 continue
-            m = _CHILD_MARKER.match(text)
             line = start + offset + 1
-            if m is None and previous is not None and _should_join(previous.text, text):
+            indent = self._indent(line)
+            if anchor is not None and anchor.kind is NodeKind.ITEM and indent < anchor.content_col:
+                escaped = _Draft(NodeKind.LINE, text, line, indent=indent)
+                self.escaped.append(escaped)
+                previous = None
+                continue
+            m = _CHILD_MARKER.match(text)
+            if (
+                m is None
+                and previous is not None
+                and indent <= previous.indent
+                and _should_join(previous.text, text)
+            ):
                 previous.text = f"{previous.text} {text}"
                 continue
             if m is not None:
                 marker, body = m.group(1), m.group(2).strip()
                 if not body:
                     continue
-                draft = _Draft(NodeKind.LINE, body, line, marker=marker)
+                draft = _Draft(NodeKind.LINE, body, line, marker=marker, indent=indent)
                 parent = (last_arrow or last_plain) if marker == "|>" else last_plain
                 if parent is None:
                     top.append(draft)
@@ -400,30 +460,86 @@ class _Converter:
                     if marker != "|>":
                         last_arrow = draft
             else:
-                draft = _Draft(NodeKind.LINE, text, line)
-                if anchor is not None:
-                    anchor.children.append(draft)
+                bullet = _INLINE_BULLET.match(text)
+                if bullet:
+                    draft = _Draft(NodeKind.ITEM, bullet.group(2), line, marker=bullet.group(1),
+                                   ordered=bullet.group(1)[0].isdigit(), indent=indent)  # fmt: skip
+                else:
+                    draft = _Draft(NodeKind.LINE, text, line, indent=indent)
+                while stack and stack[-1][0] >= indent and stack[-1][1] is not anchor:
+                    stack.pop()
+                if stack:
+                    stack[-1][1].children.append(draft)
                 else:
                     top.append(draft)
+                stack.append((indent, draft))
                 last_plain, last_arrow = draft, None
             previous = draft
         return top
 
-    def _flashcard(self, raw_lines: list[str], start: int) -> _Draft | None:
-        """A paragraph split by a line holding only `?` or `??` is an explicit card."""
+    def _indent(self, line: int) -> int:
+        """Columns of white space before a source line's text (tabs to the next multiple of 4),
+        after any blockquote `>` prefixes."""
+        if not 0 < line <= len(self.source_lines):
+            return 0
+        return _columns(_QUOTE_PREFIX.sub("", self.source_lines[line - 1]))
+
+    def _content_col(self, line: int) -> int:
+        """The column where a list item's text starts (after its marker)."""
+        if not 0 < line <= len(self.source_lines):
+            return 0
+        source = _QUOTE_PREFIX.sub("", self.source_lines[line - 1])
+        m = _ITEM_START.match(source)
+        return _columns(m.group(0)) if m else _columns(source)
+
+    def _flashcards(self, raw_lines: list[str], start: int) -> tuple[dict[int, _Draft], set[int]]:
+        """Multi-line explicit cards: the lines just above a line holding only `?` (or `??`) are
+        the question, the lines below the answer. A card stops at a scheduling comment, a
+        one-line `Q::A` card or another card, as in the obsidian-spaced-repetition plugin.
+        Returns the cards by the index of their first line, and every index they use."""
         seps = self.separators
         forms = {
             s: s == seps.multiline_reversed for s in (seps.multiline, seps.multiline_reversed) if s
         }
-        for i, raw in enumerate(raw_lines):
-            sep = raw.strip()
-            if sep in forms and 0 < i < len(raw_lines) - 1:
-                front = "\n".join(r.strip() for r in raw_lines[:i] if r.strip())
-                back = "\n".join(r.strip() for r in raw_lines[i + 1 :] if r.strip())
-                if front and back:
-                    return _Draft(NodeKind.FLASHCARD, front, start + 1, back=back,
-                                  reversed=forms[sep])  # fmt: skip
-        return None
+        marks = [i for i, raw in enumerate(raw_lines) if raw.strip() in forms]
+        if not marks:
+            return {}, set()
+        inline = [s for s in (seps.inline, seps.inline_reversed) if s]
+
+        def boundary(i: int) -> bool:
+            text = raw_lines[i].strip()
+            return (
+                not text
+                or bool(_COMMENT_ONLY.match(text))
+                or text in forms
+                or any(sep in markup.mask(text) for sep in inline)
+            )
+
+        cards: dict[int, _Draft] = {}
+        consumed: set[int] = set()
+        for n, mark in enumerate(marks):
+            first = mark
+            while first > 0 and first - 1 not in consumed and not boundary(first - 1):
+                first -= 1
+            following = marks[n + 1] if n + 1 < len(marks) else len(raw_lines)
+            last = mark
+            # the next card needs at least one question line of its own
+            limit = following - 1 if following < len(raw_lines) else following
+            while last + 1 < limit and not boundary(last + 1):
+                last += 1
+            front = [r.strip() for r in raw_lines[first:mark] if r.strip()]
+            back = [r.strip() for r in raw_lines[mark + 1 : last + 1] if r.strip()]
+            if not front or not back:
+                continue
+            cards[first] = _Draft(
+                NodeKind.FLASHCARD,
+                "\n".join(front),
+                start + first + 1,
+                back="\n".join(back),
+                reversed=forms[raw_lines[mark].strip()],
+            )
+            consumed.update(range(first, last + 1))
+        return cards, consumed
 
 
 @dataclass
@@ -486,25 +602,44 @@ def _front_matter(content: str | None, path: str) -> tuple[dict[str, Any], list[
 
 
 def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
-    """Strip `Key: value` metadata lines before the first heading, and tag-only lines anywhere."""
+    """Strip metadata: `Key: value` lines before the first heading, tag-only lines anywhere, and
+    lecture logistics at the top of a note (`Lecture 7 - Tue 10:30`, `Cours du 03/02 - ...`)."""
     keys = _metadata_keys()
     kept: list[_Draft] = []
-    seen_heading = False
+    headings = 0
+    opening = True  # before the first heading, or the first line right under it
     for draft in drafts:
         if draft.kind is NodeKind.HEADING:
-            seen_heading = True
+            headings += 1
+            opening = headings == 1 and opening
+            kept.append(draft)
+            continue
         if draft.kind in (NodeKind.LINE, NodeKind.ITEM):
             text = draft.text.strip()
             if _TAGS_ONLY.match(text):
                 meta.setdefault("tags", []).extend(t.lstrip("#") for t in text.split())
                 continue
             m = _META_LINE.match(text)
-            if not seen_heading and m and m.group(1).strip().lower() in keys and m.group(2):
+            if not headings and m and m.group(1).strip().lower() in keys and m.group(2):
                 meta.setdefault(m.group(1).strip().lower(), []).append(m.group(2).strip())
                 if not draft.children:
                     continue
+            if opening and not draft.children and _logistics(text):
+                continue
+        if headings:
+            opening = False
         kept.append(draft)
     return kept
+
+
+def _logistics(text: str) -> bool:
+    """A date, a time or a weekday in a short line: when and where the lecture was."""
+    plain = markup.to_plain(text)
+    if len(plain.split()) > 14:
+        return False
+    return bool(_DATE_TIME.search(plain)) or any(
+        w in _weekdays() for w in re.findall(r"\w+", plain.lower())
+    )
 
 
 def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
@@ -538,7 +673,7 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
-    converter = _Converter(separators or Separators(), path)
+    converter = _Converter(separators or Separators(), path, text)
     front_data, problems = _front_matter(front, path)
     if deepest >= MAX_NESTING - 3:
         problems.append(
@@ -547,7 +682,9 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
             )
         )
     meta_lines: dict[str, list[str]] = {}
-    drafts = _metadata(converter.sequence(blocks), meta_lines)
+    top = converter.sequence(blocks)
+    top.extend(converter.escaped)
+    drafts = _metadata(top, meta_lines)
     root = _Draft(NodeKind.DOCUMENT, "", 0, children=_sections(drafts))
     return Outline(
         root=root.freeze(),

@@ -32,7 +32,7 @@ from quizgen.extract.emphasis import emphasis_rule
 from quizgen.extract.explicit import explicit_rule
 from quizgen.extract.structure import children_rule, formula_rule
 from quizgen.extract.tables import table_rule
-from quizgen.extract.terms import term_rule
+from quizgen.extract.terms import aside_rule, remark_rule, term_rule
 from quizgen.identity import anchor_key, card_id
 from quizgen.lang import Language, detect_language, get_language
 from quizgen.model import Card, CardKind, Diagnostic, NodeKind, Note, NoteMeta, Outline, SourceRef
@@ -43,6 +43,8 @@ Rule = Callable[[NodeContext], list[Draft]]
 # The automatic rules, in the order their cards are listed for a node.
 RULES: tuple[tuple[str, Rule], ...] = (
     ("term", term_rule),
+    ("remark", remark_rule),
+    ("aside", aside_rule),
     ("sentence", sentence_rule),
     ("acronym", acronym_rule),
     ("emphasis", emphasis_rule),
@@ -255,6 +257,7 @@ def _render(
         items=tuple(_piece_plain(p) for p in draft.answer) if draft.kind is CardKind.LIST else (),
         cloze=cloze,
         media=tuple(dict.fromkeys(media)),
+        reverse_of="<previous>" if draft.reverse else "",
     )
 
 
@@ -263,13 +266,17 @@ def _finish(cards: list[Card]) -> tuple[Card, ...]:
     seen: set[tuple[str, str]] = set()
     counts: dict[str, int] = {}
     done: list[Card] = []
+    previous_id = ""
     for card in cards:
         q, a = norm_key(card.question), norm_key(card.answer)
         if not q or not a or q == a or (q, a) in seen:
             continue
         seen.add((q, a))
         counts[card.id] = counts.get(card.id, 0) + 1
-        done.append(replace(card, id=card_id(card.id, counts[card.id])))
+        final = card_id(card.id, counts[card.id])
+        twin = previous_id if card.reverse_of else ""
+        done.append(replace(card, id=final, reverse_of=twin))
+        previous_id = final
     return tuple(done)
 
 

@@ -56,6 +56,7 @@ class Draft:
     detail: tuple[Piece, ...] = ()
     cloze: str = ""  # CLOZE: raw text with deletions between CLOZE_OPEN / CLOZE_CLOSE
     line: int = 0  # source line when not the node's own
+    reverse: bool = False  # the answer->question twin of the draft before it
 
 
 def plain(text: str) -> str:
@@ -149,13 +150,16 @@ class NodeContext:
         return tuple(kept)
 
     def is_explicit(self, text: str) -> bool:
+        """Is this line an explicit card (so never an item of its parent's list)?"""
         seps = self.config.separators
         masked = markup.mask(text)
-        inline = [s for s in (seps.inline_reversed, seps.inline) if s]
-        if any(s in masked for s in inline):
-            left = masked.split(inline[-1], 1)[0].strip()
-            if not (self.config.dataview_fields and re.fullmatch(r"[\w-]+", left)):
-                return True
+        for sep in (seps.inline_reversed, seps.inline):
+            at = masked.find(sep) if sep else -1
+            if at > 0:
+                left, right = text[:at].strip(), text[at + len(sep) :]
+                dataview = re.fullmatch(r"[\w-]+", left) and right[:1].isspace()
+                if sep != seps.inline or not (self.config.dataview_fields and dataview):
+                    return True
         return "{{c" in text and bool(re.search(r"\{\{c\d+::", text))
 
     @cached_property
@@ -172,16 +176,33 @@ class NodeContext:
         text = self.node.text
         offset = 0
         term = self.term
-        if term is not None and term.label:
-            offset = text.index(term.definition) if term.definition in text else 0
-            text = term.definition
-        elif term is not None and not term.implication:
+        if term is not None and not term.label and not term.implication:
             return ()  # `Term : definition`: the term rule says it all
+        if term is not None:
+            # Past a label (`Remarque : ...`, `careful: X -> Y`), the sentence starts after it.
+            start_text = term.definition if term.label else term.term
+            offset = text.find(start_text) if start_text in text else 0
+            text = text[offset:]
         found: list[tuple[int, Clause]] = []
         for start, end in split_sentences(text):
             for inner, clause in analyze_sentence(text[start:end], self.lang):
                 found.append((offset + start + inner, clause))
         return tuple(found)
+
+    def antecedent(self, offset: int) -> str:
+        """The subject a pronoun at `offset` stands for: the subject of the sentence before,
+        in this line or in the line just above (same parent). "" when there is none."""
+        earlier = [c for o, c in self.clauses if o < offset]
+        if not earlier and self.parent is not None:
+            siblings = self.parent.children
+            index = next((i for i, c in enumerate(siblings) if c is self.node), 0)
+            if index > 0 and siblings[index - 1].kind in TEXT_KINDS:
+                earlier = [c for _, c in _clauses_of(siblings[index - 1].text, self.lang)]
+        if earlier and earlier[-1].kind in _ANTECEDENT_KINDS and earlier[-1].subject:
+            subject = earlier[-1].subject
+            # `In most systems, orphaned processes` -> `orphaned processes`
+            return subject.rsplit(", ", 1)[-1] if earlier[-1].kind == "completion" else subject
+        return ""
 
     def is_intro(self) -> bool:
         """A line that announces its children (`Méthodes :`, a question)."""
@@ -198,6 +219,12 @@ class NodeContext:
         return any(
             c.kind not in {"fragment", "subjectless"} for _, c in _clauses_of(node.text, self.lang)
         )
+
+
+_NOT_A_CONCEPT: Final = frozenset({"condition", "pronoun", "demonstrative", "generic"})
+_ANTECEDENT_KINDS: Final = frozenset(
+    {"definition", "called", "named", "purpose", "designates", "consists", "serves", "completion"}
+)
 
 
 def _clauses_of(text: str, lang: Language) -> list[tuple[int, Clause]]:
@@ -235,7 +262,7 @@ def concept_key(node: Node, lang: Language) -> str:
         if term is not None and not term.label and not term.implication:
             return norm_key(term.term)
         for _, clause in _clauses_of(node.text, lang):
-            if clause.subject and clause.kind not in {"condition", "pronoun_split", "generic"}:
+            if clause.subject and clause.kind not in _NOT_A_CONCEPT:
                 return norm_key(clause.subject)
             break
     return norm_key(title_of(node))

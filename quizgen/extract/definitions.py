@@ -51,13 +51,39 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
     )
 
 
+def _dangling(predicate: str, lang: Language) -> bool:
+    """`une bonne fonction quand :` ends on a word that needs what follows."""
+    words = predicate.rstrip(" :：").split()
+    last = words[-1].lower() if words else ""
+    return (
+        not words
+        or last in lang.articles
+        or last in lang.prepositions
+        or any((last,) == phrase for phrase in (*lang.subordinators, *lang.mid_subordinators))
+    )
+
+
+def _pronoun_draft(clause: Clause, offset: int, ctx: NodeContext) -> Draft | None:
+    """`Elle est formée de ...` after `Une solution tampon est ...`: ask about the solution;
+    `They remain zombies until ...` with no antecedent: cut at `until`."""
+    antecedent = ctx.antecedent(offset)
+    prefer_split = clause.kind == "demonstrative" and clause.split_rest
+    if antecedent and not prefer_split:
+        resolved = Clause("completion", "completion", antecedent, clause.predicate)
+        return _draft(resolved, antecedent, ctx)
+    if clause.split_rest:
+        cut = Clause("completion", "completion", clause.split_stem, clause.split_rest)
+        return _draft(cut, clause.split_stem, ctx)
+    return None
+
+
 def sentence_rule(ctx: NodeContext) -> list[Draft]:
     node = ctx.node
     if not ctx.clauses:
         return []
-    if ctx.is_intro():
-        ctx.note("introduces the lines under it: asked by their card")
-        return []
+    # A line that introduces a list (`Une bonne fonction est ... quand :`) is asked by the list
+    # card; only a complete definition in it (`Ka est la constante ... :` + formula) is kept.
+    intro = ctx.is_intro() and bool(ctx.answer_children)
     parent = ctx.parent
     titled = (
         parent is not None
@@ -70,9 +96,19 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
     # deserves a card of its own; "chaque clé … est associée à ..." does not.
     top_level = parent is None or parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
     drafts: list[Draft] = []
-    for _, clause in ctx.clauses:
+    for offset, clause in ctx.clauses:
         kind = clause.kind
+        if intro and (kind not in STRONG_KINDS or _dangling(clause.predicate, ctx.lang)):
+            ctx.note("introduces the lines under it: asked by their card")
+            continue
         if not top_level and kind not in STRONG_KINDS:
+            continue
+        if kind in {"pronoun", "demonstrative"}:
+            draft = _pronoun_draft(clause, offset, ctx)
+            if draft is not None:
+                drafts.append(draft)
+            else:
+                ctx.note("its subject is a pronoun with nothing to stand for")
             continue
         if kind == "anaphoric":
             ctx.note("its subject points back (`this`, `ces`...): not a card on its own")

@@ -46,6 +46,8 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
             absolute = start + span.start
             if len(body_plain) < 2 or n > MAX_CLOZE_WORDS or body_plain.lower() in _TRIVIAL:
                 continue
+            if "::" in body or "}}" in body:
+                continue  # cannot be written inside an Anki cloze deletion
             if sentence_words - n < 3:
                 continue  # the emphasis is the whole line: a label, not a gap to fill
             if any(a <= absolute < b for a, b in subjects):

@@ -26,20 +26,32 @@ def _lines(text: str) -> tuple[Piece, ...]:
     return tuple(Piece(line) for line in text.split("\n") if line.strip())
 
 
+def _card(question: str, answer: str, both_ways: bool) -> list[Draft]:
+    forward = Draft(
+        rule="explicit",
+        template="question",
+        fields={"question": question},
+        answer=_lines(answer),
+        anchor=(norm_key(question),),
+        kind=CardKind.REVERSED if both_ways else CardKind.BASIC,
+    )
+    if not both_ways:
+        return [forward]
+    backward = Draft(
+        rule="explicit",
+        template="question",
+        fields={"question": answer},
+        answer=_lines(question),
+        anchor=(norm_key(question), "reverse"),
+        reverse=True,
+    )
+    return [forward, backward]
+
+
 def explicit_rule(ctx: NodeContext) -> list[Draft]:
     node = ctx.node
     if node.kind is NodeKind.FLASHCARD:
-        kind = CardKind.REVERSED if node.reversed else CardKind.BASIC
-        return [
-            Draft(
-                rule="explicit",
-                template="question",
-                fields={"question": node.text},
-                answer=_lines(node.back),
-                anchor=(norm_key(node.text),),
-                kind=kind,
-            )
-        ]
+        return _card(node.text, node.back, node.reversed)
     if node.kind not in (NodeKind.LINE, NodeKind.ITEM) or ctx.skip_reason:
         return []
     return _inline(ctx) or _cloze(ctx)
@@ -62,22 +74,19 @@ def _inline(ctx: NodeContext) -> list[Draft]:
         if at <= 0:
             continue
         question, answer = text[:at].strip(), text[at + len(separator) :].strip()
-        if ctx.config.dataview_fields and re.fullmatch(r"[\w-]+", question):
+        if separator == seps.inline and _is_dataview(question, text[at + len(separator) :], ctx):
             ctx.note(f"`{question}{separator}` is a Dataview field, not a card")
             return []
         if not markup.has_content(question) or not markup.has_content(answer):
             continue
-        return [
-            Draft(
-                rule="explicit",
-                template="question",
-                fields={"question": question},
-                answer=(Piece(answer),),
-                anchor=(norm_key(question),),
-                kind=kind,
-            )
-        ]
+        return _card(question, answer, kind is CardKind.REVERSED)
     return []
+
+
+def _is_dataview(key: str, after: str, ctx: NodeContext) -> bool:
+    """Dataview writes `key:: value`: a one-word key and a space after the separator. A card
+    is `Question::Answer` (`Passerelle::Gateway`, `Quelle est ... ? :: ...`)."""
+    return ctx.config.dataview_fields and bool(re.fullmatch(r"[\w-]+", key)) and after[:1].isspace()
 
 
 def _cloze(ctx: NodeContext) -> list[Draft]:

@@ -15,7 +15,7 @@ from typing import Final
 from quizgen.lang import Language
 from quizgen.markup import MASK, mask, spans
 
-MAX_SUBJECT_WORDS: Final = 10
+MAX_SUBJECT_WORDS: Final = 14  # French elisions (`l'`, `d'`) count as words
 _EMPHASIS: Final = frozenset({"bold", "italic", "highlight"})
 _EDGE_PUNCT: Final = '.,;:!?()[]{}"«»“”‘’…*_=~'
 _TOKEN_ELIDING = re.compile(r"[^\W\d_]{1,7}['’](?=[^\W\d_]|" + MASK + r")|\S+")
@@ -45,6 +45,9 @@ class Clause:
     subject: str = ""  # question side: the subject, a stem or an introductory clause
     predicate: str = ""  # answer side
     subject_end: int = 0  # where the question side ends in the sentence
+    # `pronoun`: `They remain zombies until` | `their parent ...`, when there is such a cut
+    split_stem: str = ""
+    split_rest: str = ""
 
 
 def tokenize(masked: str, lang: Language, raw: str = "") -> list[Token]:
@@ -211,7 +214,7 @@ def _definitional(words: list[str], i: int, lang: Language) -> tuple[str, int]:
 
 
 def _rest(raw: str, tokens: list[Token], i: int) -> str:
-    return raw[tokens[i].start :].strip() if i < len(tokens) else ""
+    return raw[tokens[i].start :].strip().rstrip(" :：") if i < len(tokens) else ""
 
 
 def _split_trailing_parenthesis(subject: str) -> tuple[str, str]:
@@ -283,29 +286,27 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     subject_end = subject_tokens[-1].end
     subject = raw[subject_tokens[0].start : subject_end]
     subject_words = [t.word for t in subject_tokens]
-    if subject_words[0] in lang.demonstratives:
+    single = len(subject_tokens) == 1
+    if subject_words[0] in lang.demonstratives and not single:
         return Clause("anaphoric")  # `Ces deux implémentations ...`: about an earlier sentence
-    if any(
-        _phrase_at(subject_words, i, lang.mid_subordinators) for i in range(1, len(subject_words))
-    ):
+    inner = range(1, len(subject_words))
+    if any(_phrase_at(subject_words, i, lang.mid_subordinators) for i in inner):
         return None  # `x car y est ...`: the verb found belongs to a subordinate clause
-    if subject_tokens[0].word in lang.pronouns and len(subject_tokens) == 1:
-        if subject_tokens[0].word in lang.generic_pronouns:
+    if single and subject_words[0] in lang.pronouns:
+        if subject_words[0] in lang.generic_pronouns:
             verb_end = tokens[verb].end
             rest = raw[verb_end:].strip()
-            return (
-                Clause("generic", "completion", raw[:verb_end].strip(), rest, verb_end)
-                if rest
-                else None
-            )
+            return Clause("generic", "completion", raw[:verb_end].strip(), rest, verb_end)
+        stem, rest = "", ""
         for i in range(verb + 1, len(tokens)):
             length = _phrase_at(words, i, lang.mid_subordinators)
             if length and i + length < len(tokens):
                 cut = tokens[i + length - 1].end
-                return Clause(
-                    "pronoun_split", "completion", raw[:cut].strip(), raw[cut:].strip(), cut
-                )
-        return None
+                stem, rest = raw[:cut].strip(), raw[cut:].strip()
+                break
+        kind = "pronoun" if subject_words[0] in lang.personal_pronouns else "demonstrative"
+        predicate = raw[tokens[verb].start :].strip()
+        return Clause(kind, "completion", subject, predicate, subject_end, stem, rest)
 
     template, length = _definitional(words, verb, lang)
     if template:
@@ -338,7 +339,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     stem_start = tokens[start].start
     name, aside = _split_trailing_parenthesis(raw[stem_start:subject_end])
     stem = (raw[:stem_start] + name).strip()
-    predicate = f"{aside} {raw[tokens[verb].start :].strip()}".strip()
+    predicate = f"{aside} {raw[tokens[verb].start :].strip()}".strip().rstrip(" :：")
     return Clause("completion", "completion", stem, predicate, subject_end)
 
 

@@ -38,6 +38,7 @@ _SEPARATOR = re.compile(
     r"|(?P<equals>\s+=\s+(?=\S))"
     r"|(?P<arrow>\s*(?:->|=>|→|⇒|⟶)\s*(?=\S))"
 )
+_PRIORITY: Final = ("colon", "arrow", "equals", "dash")
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
 _NUMERIC: Final = re.compile(r"^[\d\s.,:/%+-]+$")
 MAX_DASH_TERM_WORDS: Final = 4
@@ -60,11 +61,13 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         term, definition, separator = m.group("term"), text[m.end() :], ":"
     else:
         masked = markup.mask(text)
-        m = _SEPARATOR.search(masked)
-        if m is None or m.start() == 0:
+        # The strongest separator wins, then the earliest: in `pH = 7 : neutre` the colon
+        # splits, in `pH = pKa -> [AH] = [A-]` the arrow does.
+        found = [(m.lastgroup or "", m) for m in _SEPARATOR.finditer(masked) if m.start() > 0]
+        if not found:
             return None
+        separator, m = min(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start()))
         term, definition = text[: m.start()].strip(), text[m.end() :].strip()
-        separator = next(k for k, v in m.groupdict().items() if v is not None)
     term_plain, definition_plain = markup.to_plain(term), markup.to_plain(definition)
     if not markup.has_content(definition) or not markup.has_content(term):
         return None
@@ -72,6 +75,10 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         return None  # `10 : 30`, `2021 - 2022`
     label = term_plain.strip("*_ ").lower() in lang.labels
     if label:
+        # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
+        inner = split_term(definition, lang)
+        if inner is not None and not inner.label:
+            return inner
         return TermSplit(term, definition, separator, label=True, implication=False)
     n = _words(term)
     if separator == "dash" and n > MAX_DASH_TERM_WORDS:
@@ -79,4 +86,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     implication = n > MAX_TERM_WORDS or _has_verb(term, lang)
     if implication and separator in {"dash", "equals"}:
         return None
+    first = term_plain.split(" ", 1)[0].lower()
+    if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:
+        return None  # `tracer pH = f(V)`: a step to do, not a name being defined
     return TermSplit(term, definition, separator, label=False, implication=implication)

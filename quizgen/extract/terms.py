@@ -3,15 +3,24 @@
 
 from __future__ import annotations
 
+import re
+
+from quizgen import markup
+from quizgen.extract.acronyms import find_acronyms
 from quizgen.extract.base import (
+    TEXT_KINDS,
     Draft,
     NodeContext,
     Piece,
     concept_key,
     detail_of,
     norm_key,
+    plain,
     title_of,
+    words,
 )
+from quizgen.extract.sentences import STRONG_KINDS
+from quizgen.model import NodeKind
 
 
 def term_rule(ctx: NodeContext) -> list[Draft]:
@@ -23,6 +32,9 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     detail = detail_of(ctx.node, ctx)
     if split.implication:
         # `On suppose que h est uniforme -> chaque case ...`: the clause asks, the rest answers.
+        # But `On appelle X ... : formula` is a definition: its own card says it all.
+        if split.separator == "colon" and any(c.kind in STRONG_KINDS for _, c in ctx.clauses):
+            return []
         template = "completion" if split.separator == "colon" else "implication"
         field = "stem" if template == "completion" else "cause"
         stem = f"{split.term} :" if split.separator == "colon" else split.term
@@ -49,5 +61,59 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
             answer=(Piece(split.definition),),
             anchor=(parent_key, norm_key(split.term)),
             detail=detail,
+        )
+    ]
+
+
+_ASIDE = re.compile(r"^(?P<name>[^()]{2,80}?)\s*\((?P<aside>[^()]{2,160})\)[\s.;,]*$")
+MAX_ASIDE_NAME_WORDS = 6
+
+
+def aside_rule(ctx: NodeContext) -> list[Draft]:
+    """`G1 checkpoint (the "restriction point" in mammals)`: a name and what the brackets add.
+    Only for names (no verb); acronyms in brackets are the acronym rule's."""
+    node, term = ctx.node, ctx.term
+    if node.kind not in TEXT_KINDS or ctx.skip_reason or (term is not None and not term.label):
+        return []
+    text = term.definition if term is not None else node.text
+    if any(c.kind != "fragment" for _, c in ctx.clauses):
+        return []
+    m = _ASIDE.match(markup.to_plain(text))
+    if m is None:
+        return []
+    name, aside = m.group("name").strip(" -:"), m.group("aside").strip()
+    first = aside.split(" ", 1)[0].lower().rstrip(".")
+    if (
+        words(name) > MAX_ASIDE_NAME_WORDS
+        or not markup.has_content(name)
+        or first in ctx.lang.pointers
+        or find_acronyms(markup.to_plain(text), ctx.lang)
+    ):
+        return []
+    return [
+        Draft(
+            rule="aside",
+            template="detail",
+            fields={"parent": name},
+            answer=(Piece(aside),),
+            anchor=(norm_key(name),),
+        )
+    ]
+
+
+def remark_rule(ctx: NodeContext) -> list[Draft]:
+    """`Remarque : ...` under a heading: the section's remark, asked as such."""
+    term, parent = ctx.term, ctx.parent
+    if term is None or not term.label or parent is None:
+        return []
+    if parent.kind not in (NodeKind.HEADING, NodeKind.CALLOUT) or words(term.definition) < 3:
+        return []
+    return [
+        Draft(
+            rule="remark",
+            template="remark",
+            fields={"parent": title_of(parent), "label": plain(term.term).strip("*_ ")},
+            answer=(Piece(term.definition),),
+            anchor=(norm_key(title_of(parent)), norm_key(term.definition)[:60]),
         )
     ]

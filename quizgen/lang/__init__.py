@@ -30,6 +30,7 @@ class Language:
     prepositions: frozenset[str]
     pronouns: frozenset[str]
     generic_pronouns: frozenset[str]
+    personal_pronouns: frozenset[str]
     demonstratives: frozenset[str]
     relative_pronouns: frozenset[str]
     copulas: Mapping[str, str]  # form -> "singular" | "plural"
@@ -53,6 +54,7 @@ class Language:
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
+    infinitives: frozenset[str]  # verbs as named in a dictionary (`tracer`, `compute`)
     past_forms: frozenset[str]  # weaker candidates (`-ed` is also an adjective): a second pass
 
     def template(
@@ -128,6 +130,11 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         return frozenset(str(w).lower() for w in data.get(key, []) or [])
 
     verb_forms: set[str] = {str(w).lower() for w in data.get("verb_forms", []) or []}
+    # Only where the infinitive has its own form (French `tracer`); English `flow` in
+    # `Flow control` is a noun as often as a verb.
+    infinitives = {
+        str(v).lower() for key in ("verbs_er", "verbs_ir") for v in data.get(key, []) or []
+    }
     past_forms: set[str] = set()
     for verb in data.get("verbs", []) or []:
         present, past = _english_forms(str(verb).lower())
@@ -161,6 +168,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         prepositions=words("prepositions"),
         pronouns=words("pronouns"),
         generic_pronouns=words("generic_pronouns"),
+        personal_pronouns=words("personal_pronouns"),
         demonstratives=words("demonstratives"),
         relative_pronouns=words("relative_pronouns"),
         copulas=copulas,
@@ -186,6 +194,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
+        infinitives=frozenset(infinitives),
         past_forms=frozenset(past_forms - verb_forms),
     )
 
