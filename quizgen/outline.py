@@ -290,11 +290,12 @@ class _Converter:
         last = drafts[-1]
         state.last_line = last
         state.intro = last if last.kind in (NodeKind.LINE,) and _is_intro(last.text) else None
+        state.intro_list = ()
 
     def _list(self, block: _Block, state: _State) -> None:
         outer_escaped = self.escaped
         self.escaped = []
-        items = [self._item(item) for item in block.children if item.type == "item"]
+        items = [self._item(item, block.ordered) for item in block.children if item.type == "item"]
         # Lazy lines handed back by the items: those indented at this level stay here (after
         # the list), shallower ones go on up.
         owner_col = state.owner.content_col if state.owner is not None else 0
@@ -302,8 +303,13 @@ class _Converter:
         outer_escaped.extend(d for d in self.escaped if d.indent < owner_col)
         self.escaped = outer_escaped
         previous = state.previous
+        shape = _list_shape(block)
+        if state.intro is not None and not _continues(state.intro_list, shape):
+            state.intro = None  # another list (`*` after `-`, a new `1.`): not the same one
         if state.intro is not None:
             state.intro.children.extend(items)
+            count = state.intro_list[2] if state.intro_list else 0
+            state.intro_list = (shape[0], shape[1], count + len(items))
         elif (
             previous is not None
             and previous.type == "paragraph"
@@ -313,6 +319,7 @@ class _Converter:
         ):
             state.last_line.children.extend(items)  # the list interrupts the paragraph
             state.intro = state.last_line
+            state.intro_list = (shape[0], shape[1], len(items))
         else:
             state.out.extend(items)
             state.intro = None
@@ -322,9 +329,9 @@ class _Converter:
             state.last_line = here[-1]
             state.intro = None
 
-    def _item(self, block: _Block) -> _Draft:
+    def _item(self, block: _Block, ordered: bool) -> _Draft:
         marker = block.marker
-        draft = _Draft(NodeKind.ITEM, "", block.start + 1, ordered=bool(block.ordered),
+        draft = _Draft(NodeKind.ITEM, "", block.start + 1, ordered=ordered,
                        marker=marker, indent=self._indent(block.start + 1))  # fmt: skip
         draft.content_col = self._content_col(block.start + 1)
         rest = block.children
@@ -542,12 +549,32 @@ class _Converter:
         return cards, consumed
 
 
+def _list_shape(block: _Block) -> tuple[bool, str, int]:
+    """(ordered, marker, first number) of a list block."""
+    first = next((c for c in block.children if c.type == "item"), None)
+    marker = first.marker if first else block.marker
+    number = int(marker[1:]) if block.ordered and marker[1:].isdigit() else 1
+    return block.ordered, (marker[:1] if marker else ""), number
+
+
+def _continues(previous: tuple[bool, str, int] | tuple[()], shape: tuple[bool, str, int]) -> bool:
+    """Is this list the rest of the one before (split by an image or a blank line)?"""
+    if not previous:
+        return True
+    ordered, marker, count = previous
+    if ordered != shape[0] or marker != shape[1]:
+        return False
+    return not ordered or shape[2] == count + 1
+
+
 @dataclass
 class _State:
     owner: _Draft | None
     last_line: _Draft | None
     out: list[_Draft] = field(default_factory=list)
     intro: _Draft | None = None
+    # the list under `intro` so far: (ordered, marker, items); () before the first one
+    intro_list: tuple[bool, str, int] | tuple[()] = ()
     previous: _Block | None = None
 
 

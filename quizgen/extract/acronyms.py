@@ -23,19 +23,23 @@ def _letters(acronym: str) -> str:
     return "".join(ch for ch in acronym.lower() if ch.isalpha())
 
 
-def _spells(acronym: str, words: list[str], fillers: frozenset[str]) -> bool:
+def _spells(acronym: str, words: list[str], fillers: frozenset[str]) -> int | None:
     """Do `words` spell `acronym`? Each word gives its initial and may give more letters found
-    in order inside it (`HyperText` -> HT, `IP` -> IP); small words may give nothing."""
+    in order inside it (`HyperText` -> HT, `IP` -> IP); small words (`de`, `of`) may give
+    nothing. Returns how many letters small words had to give (fewer is a better reading),
+    or None when the words do not spell it."""
     letters = _letters(acronym)
+    if len(letters) < 2 or not words:
+        return None
 
-    def match(i: int, w: int) -> bool:
+    def match(i: int, w: int) -> int | None:
         if w == len(words):
-            return i == len(letters)
+            return 0 if i == len(letters) else None
         word = words[w].lower().replace("’", "'").split("'")[-1] or words[w].lower()
-        if (word in fillers or words[w].lower() in fillers) and match(i, w + 1):
-            return True
+        small = word in fillers or words[w].lower() in fillers
+        best = match(i, w + 1) if small else None
         if i >= len(letters) or word[:1] != letters[i]:
-            return False
+            return best
         # the initial, then optionally more letters of the acronym inside the same word
         j, pos = i + 1, 1
         options = [j]
@@ -45,22 +49,32 @@ def _spells(acronym: str, words: list[str], fillers: frozenset[str]) -> bool:
                 break
             j, pos = j + 1, found + 1
             options.append(j)
-        return any(match(k, w + 1) for k in reversed(options))
+        for k in reversed(options):
+            rest = match(k, w + 1)
+            if rest is not None:
+                cost = rest + (k - i if small else 0)
+                best = cost if best is None else min(best, cost)
+        return best
 
-    return len(letters) >= 2 and bool(words) and match(0, 0)
+    return match(0, 0)
 
 
 def _long_form_before(before: str, acronym: str, fillers: frozenset[str]) -> str | None:
     words = [m.group(0) for m in _WORD.finditer(before)]
     limit = min(len(words), len(_letters(acronym)) + 4)
+    best: tuple[int, int] | None = None  # (small-word letters, -k)
     for k in range(1, limit + 1):
         candidate = words[-k:]
         if candidate[0].lower() in fillers:
             continue
-        if _spells(acronym, candidate, fillers):
-            start = before.rfind(candidate[0], 0, len(before) - len(" ".join(candidate[1:])))
-            return before[start:].strip() if start >= 0 else " ".join(candidate)
-    return None
+        cost = _spells(acronym, candidate, fillers)
+        if cost is not None and (best is None or (cost, -k) < best):
+            best = (cost, -k)
+    if best is None:
+        return None
+    candidate = words[best[1] :]
+    start = before.rfind(candidate[0], 0, len(before) - len(" ".join(candidate[1:])))
+    return before[start:].strip() if start >= 0 else " ".join(candidate)
 
 
 def _capitals(acronym: str) -> bool:
@@ -73,7 +87,7 @@ def find_acronyms(text: str, lang: Language) -> list[tuple[str, str]]:
     for m in _SHORT_THEN_LONG.finditer(text):
         acronym, long = m.group("acr"), m.group("long").strip()
         words = [w.group(0) for w in _WORD.finditer(long)]
-        if _capitals(acronym) and _spells(acronym, words, lang.acronym_fillers):
+        if _capitals(acronym) and _spells(acronym, words, lang.acronym_fillers) is not None:
             found.append((acronym, long))
     for m in _LONG_THEN_SHORT.finditer(text):
         acronym = m.group("acr")

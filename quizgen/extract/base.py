@@ -12,7 +12,7 @@ from typing import Final
 from quizgen import markup
 from quizgen.config import Config
 from quizgen.extract.sentences import Clause, analyze_sentence, split_sentences
-from quizgen.extract.separators import TermSplit, split_term
+from quizgen.extract.separators import TermSplit, is_code_scope, split_term
 from quizgen.lang import Language
 from quizgen.model import CardKind, Node, NodeKind
 
@@ -158,6 +158,8 @@ class NodeContext:
             if at > 0:
                 left, right = text[:at].strip(), text[at + len(sep) :]
                 dataview = re.fullmatch(r"[\w-]+", left) and right[:1].isspace()
+                if is_code_scope(text[:at], right):
+                    continue
                 if sep != seps.inline or not (self.config.dataview_fields and dataview):
                     return True
         return "{{c" in text and bool(re.search(r"\{\{c\d+::", text))

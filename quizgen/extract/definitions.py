@@ -20,7 +20,11 @@ _RULE = {"completion": "sentence", "condition": "condition"}
 def lower_article(subject: str, lang: Language) -> str:
     """`La virtualisation` -> `la virtualisation` inside a question; names keep their case."""
     first, _, rest = subject.partition(" ")
-    if first.lower() in lang.articles and first[:1].isupper() and first[1:2].islower():
+    if (
+        first.lower() in lang.articles
+        and first[:1].isupper()
+        and (first[1:].islower() or len(first) == 1)
+    ):
         return f"{first.lower()} {rest}" if rest else first.lower()
     if "'" in first[:3] and first[:1].isupper():  # L'insertion
         head, _, tail = first.partition("'")

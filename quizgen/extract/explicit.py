@@ -19,6 +19,7 @@ from quizgen.extract.base import (
     Piece,
     norm_key,
 )
+from quizgen.extract.separators import is_code_scope
 from quizgen.model import CardKind, NodeKind
 
 
@@ -73,7 +74,11 @@ def _inline(ctx: NodeContext) -> list[Draft]:
             at = masked.find(separator, at + len(separator) + 1)
         if at <= 0:
             continue
-        question, answer = text[:at].strip(), text[at + len(separator) :].strip()
+        raw_question, raw_answer = text[:at], text[at + len(separator) :]
+        if is_code_scope(raw_question, raw_answer):
+            ctx.note(f"`{separator}` inside prose reads as code (`std::vector`), not a card")
+            return []
+        question, answer = raw_question.strip(), raw_answer.strip()
         if separator == seps.inline and _is_dataview(question, text[at + len(separator) :], ctx):
             ctx.note(f"`{question}{separator}` is a Dataview field, not a card")
             return []

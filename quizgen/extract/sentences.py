@@ -34,6 +34,7 @@ class Token:
     end: int
     word: str  # lower case, edge punctuation stripped; MASK for an opaque span
     depth: int  # parenthesis depth at the token's start
+    capital: bool = False  # starts with a capital letter (`Code` in `Error Correction Code`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ def tokenize(masked: str, lang: Language, raw: str = "") -> list[Token]:
             word = text.lower().replace("’", "'")
         else:
             word = text.lower().strip(_EDGE_PUNCT).replace("’", "'")
-        tokens.append(Token(m.start(), m.end(), word, depth))
+        first = text.lstrip(_EDGE_PUNCT)[:1]
+        tokens.append(Token(m.start(), m.end(), word, depth, first.isupper()))
         depth = max(
             0, depth + text.count("(") + text.count("[") - text.count(")") - text.count("]")
         )
@@ -130,8 +132,8 @@ def find_verb(tokens: list[Token], start: int, lang: Language) -> int | None:
         while i < limit:
             token = tokens[i]
             word = token.word
-            if token.depth > 0 or word == MASK:
-                i += 1
+            if token.depth > 0 or word == MASK or (token.capital and i > start):
+                i += 1  # bracketed, opaque, or a capitalised word inside a name
                 continue
             if i > start and word in lang.relative_pronouns:
                 relatives += 1

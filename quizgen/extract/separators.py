@@ -54,6 +54,12 @@ def _has_verb(text: str, lang: Language) -> bool:
     return verb is not None and verb > 0
 
 
+def _between_numbers(text: str, m: re.Match[str]) -> bool:
+    """`3 : 4`, `10 - 12`: a ratio or a range, not a definition."""
+    before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
+    return before[-1:].isdigit() and after[:1].isdigit()
+
+
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line."""
     m = _BOLD_LABEL.match(text)
@@ -63,7 +69,11 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         masked = markup.mask(text)
         # The strongest separator wins, then the earliest: in `pH = 7 : neutre` the colon
         # splits, in `pH = pKa -> [AH] = [A-]` the arrow does.
-        found = [(m.lastgroup or "", m) for m in _SEPARATOR.finditer(masked) if m.start() > 0]
+        found = [
+            (m.lastgroup or "", m)
+            for m in _SEPARATOR.finditer(masked)
+            if m.start() > 0 and not _between_numbers(masked, m)
+        ]
         if not found:
             return None
         separator, m = min(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start()))
@@ -90,3 +100,16 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:
         return None  # `tracer pH = f(V)`: a step to do, not a name being defined
     return TermSplit(term, definition, separator, label=False, implication=implication)
+
+
+# A namespace-like identifier right before `::` (`std`, `np`, `os`, `boost`, `my_ns`).
+_SCOPE = re.compile(r"(?<![\w])(?:[a-z][a-z0-9]{0,4}|[a-z0-9]*_[a-z0-9_]*)$")
+
+
+def is_code_scope(question: str, answer: str) -> bool:
+    """`In C++, std::vector is a dynamic array`: a `::` glued inside running prose (a sentence
+    on both sides, lower-case identifiers touching it) is code, not a `Question::Answer` card."""
+    glued = bool(question) and not question[-1].isspace() and not answer[:1].isspace()
+    left_prose = " " in question.strip() and bool(_SCOPE.search(question))
+    right_prose = " " in answer.strip() and answer[:1].islower()
+    return glued and left_prose and right_prose

@@ -34,6 +34,7 @@ class Language:
     demonstratives: frozenset[str]
     relative_pronouns: frozenset[str]
     copulas: Mapping[str, str]  # form -> "singular" | "plural"
+    copula_articles: frozenset[str]
     auxiliaries: frozenset[str]
     negations: frozenset[str]
     ambiguous_verbs: frozenset[str]
@@ -172,6 +173,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         demonstratives=words("demonstratives"),
         relative_pronouns=words("relative_pronouns"),
         copulas=copulas,
+        copula_articles=words("copula_articles"),
         auxiliaries=auxiliaries,
         negations=words("negations"),
         ambiguous_verbs=words("ambiguous_verbs"),
