@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 MASK: Final = "\ue000"  # a private-use character: never in real text, one per masked char
@@ -29,6 +30,7 @@ AUDIO_VIDEO_EXTENSIONS: Final = frozenset(
 # Order matters: at each position the first alternative that matches wins.
 _INLINE = re.compile(
     r"""
+    (?=[<`$!\[\\*_=~{#\s])  # every form starts with one of these: a cheap test first
     (?P<comment><!--(?:.{0,2000}?)(?:-->|$))
   | (?P<code>(?P<ticks>`{1,3})(?P<code_body>[^`].{0,2000}?|`)(?P=ticks)(?!`))
   | (?P<math2>\$\$(?P<math2_body>[^$]{1,4000}?)\$\$)
@@ -212,19 +214,32 @@ def _render(text: str, piece: Callable[[str, re.Match[str], Callable[[str], str]
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 
 
+# Text without any of these characters has no inline markup at all (most lines of a note).
+_SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^]")
+
+
+@lru_cache(maxsize=1 << 16)
 def to_plain(text: str) -> str:
     """Inline Markdown -> readable plain text (math kept as `$...$` for MathJax-minded readers)."""
+    if not _SPECIAL.search(text):
+        return _SPACES.sub(" ", text).strip()
     return _SPACES.sub(" ", _render(text, _plain_piece, lambda s: s)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def to_html(text: str) -> str:
     """Inline Markdown -> HTML in which everything from the note is escaped."""
+    if not _SPECIAL.search(text):
+        return _SPACES.sub(" ", html.escape(text)).strip()
     return _SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def mask(text: str) -> str:
     """`text` with opaque spans (code, math, links, HTML, URLs...) replaced by MASK characters,
     offset for offset, so that a separator found in the result is a real one."""
+    if not _SPECIAL.search(text):
+        return text
     parts: list[str] = []
     last = 0
     for m in _INLINE.finditer(text):
@@ -247,8 +262,11 @@ class Span:
     body_end: int
 
 
-def spans(text: str) -> list[Span]:
+@lru_cache(maxsize=1 << 14)
+def spans(text: str) -> tuple[Span, ...]:
     """Top-level inline spans with their kind (`bold`, `code`, `wiki`, `embed`, ...)."""
+    if not _SPECIAL.search(text):
+        return ()
     found: list[Span] = []
     for m in _INLINE.finditer(text):
         kind = m.lastgroup or ""
@@ -259,7 +277,7 @@ def spans(text: str) -> list[Span]:
             found.append(Span(kind, m.start(), m.end(), m.start(), m.end()))
         else:
             found.append(Span(kind, m.start(), m.end(), m.start(body), m.end(body)))
-    return found
+    return tuple(found)
 
 
 _BODY_GROUPS: Final[dict[str, tuple[str, ...]]] = {
@@ -280,6 +298,8 @@ _BODY_GROUPS: Final[dict[str, tuple[str, ...]]] = {
 
 def media_refs(text: str) -> list[str]:
     """Local files the text embeds (`![[img.png|300]]`, `![](img/x.png)`), as written."""
+    if "![" not in text:
+        return []
     refs: list[str] = []
     for m in _INLINE.finditer(text):
         if m.lastgroup == "embed" and is_image(m.group("embed_target")):
@@ -296,8 +316,11 @@ _NAV_WORDS = re.compile(
 _LINKLIKE = frozenset({"embed", "wiki", "image", "link", "autolink", "url", "tag"})
 
 
+@lru_cache(maxsize=1 << 14)
 def strip_kinds(text: str, kinds: frozenset[str]) -> str:
     """`text` without the spans of the given kinds (comments always go)."""
+    if not _SPECIAL.search(text):
+        return text
     out: list[str] = []
     last = 0
     for m in _INLINE.finditer(text):
@@ -321,6 +344,7 @@ def is_media_only(text: str) -> bool:
     return rest != text and not rest.strip(" \t-*|")
 
 
+@lru_cache(maxsize=1 << 14)
 def has_content(text: str) -> bool:
     """True when the rendered text has at least one letter or digit."""
     return any(ch.isalnum() for ch in to_plain(text))

@@ -611,11 +611,15 @@ def _split_values(value: Any) -> list[str]:
     return [v for v in re.split(r"[,\s]+", str(value)) if v]
 
 
+# libyaml's loader when PyYAML was built with it: 10x faster on thousands of notes.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _front_matter(content: str | None, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
     if content is None:
         return {}, []
     try:
-        data = yaml.safe_load(content)
+        data = yaml.load(content, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

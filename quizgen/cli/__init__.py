@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from quizgen import __version__
-from quizgen.cli import cards, drill, quiz
+from quizgen.cli import anki, cards, drill, quiz
 from quizgen.errors import QuizgenError, UsageError
 
 
@@ -41,6 +41,7 @@ def cli() -> None:
 
 cli.add_command(cards.cards)
 cli.add_command(drill.drill)
+cli.add_command(anki.anki)
 cli.add_command(quiz.quiz)
 cli.add_command(quiz.stats)
 

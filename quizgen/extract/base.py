@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Final
 
 from quizgen import markup
@@ -75,11 +75,15 @@ def title_of(node: Node) -> str:
     return _TRAILING.sub("", node.text)
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[^\w+]+")
+
+
+@lru_cache(maxsize=1 << 15)
 def norm_key(text: str) -> str:
     """Identity-grade normal form: case, accents, punctuation and spacing do not count."""
-    text = unicodedata.normalize("NFKD", plain(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^\w+]+", " ", text).split())
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", plain(text))).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 @dataclass
@@ -229,12 +233,13 @@ _ANTECEDENT_KINDS: Final = frozenset(
 )
 
 
-def _clauses_of(text: str, lang: Language) -> list[tuple[int, Clause]]:
-    return [
+@lru_cache(maxsize=1 << 14)
+def _clauses_of(text: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
+    return tuple(
         (start + inner, clause)
         for start, end in split_sentences(text)
         for inner, clause in analyze_sentence(text[start:end], lang)
-    ]
+    )
 
 
 def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:

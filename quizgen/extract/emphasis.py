@@ -8,7 +8,16 @@ from __future__ import annotations
 from typing import Final
 
 from quizgen import markup
-from quizgen.extract.base import BLANK, CLOZE_CLOSE, CLOZE_OPEN, Draft, NodeContext, Piece, norm_key
+from quizgen.extract.base import (
+    BLANK,
+    CLOZE_CLOSE,
+    CLOZE_OPEN,
+    TEXT_KINDS,
+    Draft,
+    NodeContext,
+    Piece,
+    norm_key,
+)
 from quizgen.extract.sentences import split_sentences
 from quizgen.model import CardKind
 
@@ -24,6 +33,8 @@ _SUBJECT_KINDS: Final = frozenset(
 
 def emphasis_rule(ctx: NodeContext) -> list[Draft]:
     text = ctx.node.text
+    if not any(ch in text for ch in "*_`=") or ctx.node.kind not in TEXT_KINDS:
+        return []
     if not ctx.clauses and (ctx.term is None or not ctx.term.label):
         return []
     kinds = {"bold", "italic", "code"}

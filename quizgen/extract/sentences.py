@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from quizgen.lang import Language
@@ -51,7 +52,8 @@ class Clause:
     split_rest: str = ""
 
 
-def tokenize(masked: str, lang: Language, raw: str = "") -> list[Token]:
+@lru_cache(maxsize=1 << 14)
+def tokenize(masked: str, lang: Language, raw: str = "") -> tuple[Token, ...]:
     """Words of `masked`. Words inside **bold** or *italic* in `raw` count as opaque: an
     emphasised span names a thing, its words are never the sentence's verb."""
     pattern = _TOKEN_ELIDING if lang.elisions else _TOKEN_PLAIN
@@ -68,13 +70,14 @@ def tokenize(masked: str, lang: Language, raw: str = "") -> list[Token]:
             word = text.lower().strip(_EDGE_PUNCT).replace("’", "'")
         first = text.lstrip(_EDGE_PUNCT)[:1]
         tokens.append(Token(m.start(), m.end(), word, depth, first.isupper()))
-        depth = max(
-            0, depth + text.count("(") + text.count("[") - text.count(")") - text.count("]")
-        )
-    return tokens
+        if "(" in text or ")" in text or "[" in text or "]" in text:
+            opened = text.count("(") + text.count("[") - text.count(")") - text.count("]")
+            depth = max(0, depth + opened)
+    return tuple(tokens)
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1 << 14)
+def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans in `text` (which may hold Markdown: masked spans never split)."""
     masked = mask(text)
     spans: list[tuple[int, int]] = []
@@ -88,7 +91,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if masked[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _phrase_at(words: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
@@ -99,7 +102,7 @@ def _phrase_at(words: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -
     return 0
 
 
-def _comma_after(masked: str, tokens: list[Token], i: int) -> int | None:
+def _comma_after(masked: str, tokens: tuple[Token, ...], i: int) -> int | None:
     """Offset of the first comma at parenthesis depth 0 after token i."""
     depth = 0
     for pos in range(tokens[i].start if i < len(tokens) else len(masked), len(masked)):
@@ -117,7 +120,7 @@ def _is_verb(word: str, lang: Language, weak: bool) -> bool:
     return word in lang.verb_forms or (weak and word in lang.past_forms)
 
 
-def find_verb(tokens: list[Token], start: int, lang: Language) -> int | None:
+def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | None:
     """Index of the main verb of the clause starting at `start`, or None.
 
     Skips words inside parentheses, nouns after an article or preposition, and the verb of a
@@ -186,7 +189,7 @@ def find_verb(tokens: list[Token], start: int, lang: Language) -> int | None:
     return None
 
 
-def _strong_verb(tokens: list[Token], start: int, limit: int, lang: Language) -> int | None:
+def _strong_verb(tokens: tuple[Token, ...], start: int, limit: int, lang: Language) -> int | None:
     """A copula, auxiliary or definitional verb in tokens[start:limit], not after an article,
     and not past a word that opens a subordinate clause (`si`, `que`, `when`...)."""
     words = [t.word for t in tokens]
@@ -215,7 +218,7 @@ def _definitional(words: list[str], i: int, lang: Language) -> tuple[str, int]:
     return "", 0
 
 
-def _rest(raw: str, tokens: list[Token], i: int) -> str:
+def _rest(raw: str, tokens: tuple[Token, ...], i: int) -> str:
     return raw[tokens[i].start :].strip().rstrip(" :：") if i < len(tokens) else ""
 
 
@@ -369,7 +372,8 @@ STRONG_KINDS: Final = frozenset(
 _STRONG_KINDS = STRONG_KINDS
 
 
-def analyze_sentence(raw: str, lang: Language) -> list[tuple[int, Clause]]:
+@lru_cache(maxsize=1 << 14)
+def analyze_sentence(raw: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
     """Clauses of one sentence with their offsets: `X is A, and Y is B` gives two, when the
     part after the coordinator has a subject of its own (not `, and has ...`, not `, but they`)."""
     masked = mask(raw)
@@ -391,6 +395,6 @@ def analyze_sentence(raw: str, lang: Language) -> list[tuple[int, Clause]]:
         first = analyze(raw[:comma], lang)
         if first is None:
             continue
-        return [(0, first), (second_start, second)]
+        return ((0, first), (second_start, second))
     clause = analyze(raw, lang)
-    return [(0, clause)] if clause is not None else []
+    return ((0, clause),) if clause is not None else ()

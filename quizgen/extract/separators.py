@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from quizgen import markup
@@ -60,6 +61,7 @@ def _between_numbers(text: str, m: re.Match[str]) -> bool:
     return before[-1:].isdigit() and after[:1].isdigit()
 
 
+@lru_cache(maxsize=1 << 14)
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line."""
     m = _BOLD_LABEL.match(text)

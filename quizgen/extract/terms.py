@@ -72,8 +72,11 @@ MAX_ASIDE_NAME_WORDS = 6
 def aside_rule(ctx: NodeContext) -> list[Draft]:
     """`G1 checkpoint (the "restriction point" in mammals)`: a name and what the brackets add.
     Only for names (no verb); acronyms in brackets are the acronym rule's."""
-    node, term = ctx.node, ctx.term
-    if node.kind not in TEXT_KINDS or ctx.skip_reason or (term is not None and not term.label):
+    node = ctx.node
+    if "(" not in node.text or node.kind not in TEXT_KINDS or ctx.skip_reason:
+        return []
+    term = ctx.term
+    if term is not None and not term.label:
         return []
     text = term.definition if term is not None else node.text
     if any(c.kind != "fragment" for _, c in ctx.clauses):

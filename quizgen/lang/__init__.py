@@ -21,7 +21,7 @@ _VOWEL_START = re.compile(r"^[aeiouyàâäéèêëîïôöûùüœæAEIOUYÀÂÄ
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one instance per language
 class Language:
     code: str
     templates: Mapping[str, str]
@@ -205,7 +205,8 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
 def _data(code: str) -> Mapping[str, Any]:
     text = resources.files(__package__).joinpath(f"{code}.yaml").read_text(encoding="utf-8")
     # BaseLoader: every scalar stays a string (YAML 1.1 would read `on`, `no`, `y` as booleans).
-    data: Mapping[str, Any] = yaml.load(text, Loader=yaml.BaseLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml when available: fast start
+    data: Mapping[str, Any] = yaml.load(text, Loader=loader)
     return data
 
 
