@@ -138,8 +138,15 @@ def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) ->
         text = "(mermaid diagram)"
     reason = ""
     if not fired:
+        stripped = text.rstrip(" :：")
         if ctx.skip_reason and node.kind not in (NodeKind.TABLE, NodeKind.DIAGRAM, NodeKind.MATH):
             reason = ctx.skip_reason
+        elif stripped.lower() in ctx.lang.connectors:
+            reason = "a connector word, left out of its parent's list"
+        elif any(c.kind is NodeKind.DIAGRAM for c in node.children):
+            reason = "its diagram makes the cards"
+        elif text.rstrip().endswith((":", "：")) and not ctx.answer_children:
+            reason = "announces something, but nothing is under it"
         elif id(node) in covered:
             reason = f"an answer of the card from line {covered[id(node)]}"
         elif ctx.notes:
