@@ -50,7 +50,9 @@ NEAR_TOKEN_SORT = 95  # the same words in another order
 # answer of the same rule is a plausible wrong one. The answers of other rules (a detail, a
 # sentence's end, an explicit card) only make sense as wrong answers near their own parent.
 RULES_OF_A_KIND = frozenset({"definition", "term", "acronym", "formula", "table"})
-SAME_QUESTION_RATIO = 80  # between the words in which two questions differ
+# Between the words in which two questions differ: typos (physiqe/physique), not neighbours
+# (HTTP/HTTPS scores 89).
+SAME_QUESTION_RATIO = 90
 
 
 class Tier(IntEnum):
@@ -139,8 +141,8 @@ def near_equal(a: str, b: str) -> bool:
 @cache
 def same_question(a: str, b: str) -> bool:
     """Do `a` and `b` ask the same thing? Templates make sibling questions share most words
-    (`what is “Prophase”?` / `what is “Metaphase”?`), so only the words that differ are compared:
-    `Hypervisor: what is “Type 1”?` and `Hyperviseur: what is “Type 1”?` are the same question."""
+    (`what is “Prophase”?` / `what is “Metaphase”?`), so only the words that differ are compared,
+    and must be the same word but for a typo: `Type 1 (physiqe)` and `Type 1 (physique)`."""
     ta, tb = normalize(a).split(), normalize(b).split()
     if ta == tb:
         return True
@@ -183,6 +185,7 @@ def shape_of(text: str) -> Shape:
 
 
 _WORDS = frozenset({Shape.NAME, Shape.TERM, Shape.TEXT})
+_PROSE = frozenset({Shape.TERM, Shape.TEXT})
 
 
 def _bare(text: str) -> str:
@@ -194,8 +197,11 @@ def _length_distance(a: str, b: str) -> float:
 
 
 def plausible(answer: str, candidate: str) -> bool:
-    """Does `candidate` look like `answer` (same shape, similar length)?"""
-    if shape_of(answer) is not shape_of(candidate):
+    """Does `candidate` look like `answer` (same shape, similar length)? Short lower-case terms
+    and longer phrases mix (`reliable transport` / `error and diagnostic messages`); numbers,
+    formulas, acronyms and capitalised names only go with their own kind."""
+    shapes = {shape_of(answer), shape_of(candidate)}
+    if len(shapes) > 1 and shapes != _PROSE:
         return False
     return _length_distance(answer, candidate) <= math.log(MAX_LENGTH_RATIO)
 
@@ -363,6 +369,8 @@ class DistractorIndex:
             if same_question(other.question, card.question):  # both answers would be right
                 return False
         norm = normalize(text)
+        if _contains_words(norm, normalize(answer)):
+            return False  # `Year : 1789` holds the right answer `1789`
         # Named in the question, or a detail of this very answer: not a wrong answer.
         return not (
             len(norm) >= 3
