@@ -63,8 +63,10 @@ def anki(
     now = time.time()  # the only clock read: the library takes time as a parameter
     if output is not None and _is_file(output) and split:
         raise UsageError("--split writes one package per top-level deck: give -o a folder")
-    if parent_deck is not None and not export.deck_name(parent_deck, None).strip(":"):
-        raise UsageError("--deck needs a name")
+    if parent_deck is not None:
+        if not parent_deck.replace(":", "").strip():
+            raise UsageError("--deck needs a name")
+        parent_deck = export.deck_name(parent_deck)
     chosen = list(paths) or [Path(DEFAULT_NOTES)]
     vault = open_vault(paths)
     problems: list[Diagnostic] = list(vault.problems)
