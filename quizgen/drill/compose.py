@@ -77,6 +77,9 @@ SHORT_MAX_WORDS = 5
 MAX_VERSIONS = 26  # versions are lettered A-Z
 CLOSE_ENOUGH = Tier.SAME_COURSE  # farthest tier a distractor may come from
 
+# An outline card asks for the note's own plan ("what are the 4 parts?"): a study aid, not an
+# exam question about the course.
+NOT_EXAM_QUESTIONS = frozenset({"outline"})
 # Rules whose cards make the best exam questions come first within a heading.
 RULE_PRIORITY: Mapping[str, int] = {
     "explicit": 0,
@@ -353,6 +356,8 @@ class _Selector:
         self.chosen: list[Question] = []
         notes: dict[str, dict[tuple[str, ...], list[Card]]] = {}
         for card in cards:
+            if card.rule in NOT_EXAM_QUESTIONS:
+                continue
             notes.setdefault(card.source.path, {}).setdefault(card.context[:2], []).append(card)
         self.notes: list[list[list[Card]]] = []
         for path in sorted(notes):

@@ -75,6 +75,9 @@ def _question(number: int, question: Question) -> str:
         feedback = _html(question.answer)
     if feedback:
         answers = answers[:-1] + f"####{feedback}" + "}"
+    if (kind is QuestionType.CLOZE or any(question.gap)) and not after.strip():
+        # An answer block at the very end makes a plain question: show the blank.
+        return f"{head}{before.rstrip()} _____ {answers}"
     if kind is QuestionType.CLOZE or after:
         return f"{head}{before}{answers}{after}"
     return f"{head}{before} {answers}"

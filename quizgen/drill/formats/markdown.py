@@ -1,7 +1,7 @@
 """The printable sheets as Markdown: tick boxes as task lists, the keys after a page break.
 
-Note text is escaped for Markdown (`*`, `_`, `[`, `<`, `|`... lose their meaning) except inside
-`$...$`, which Obsidian and pandoc render as math.
+Note text is escaped for Markdown (`*`, `_`, `[`, `<`, `|`, `==`... lose their meaning) except
+inside `$...$`, which Obsidian and pandoc render as math.
 """
 
 from __future__ import annotations
@@ -15,15 +15,19 @@ from quizgen.drill.labels import own_labels
 __all__ = ["escape", "write"]
 
 PAGE_BREAK = '<div style="break-before: page; page-break-before: always"></div>'
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#=])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|==)")
 _MATH = re.compile(r"(\$[^$\n]+\$)")
-BLANK = "\\_" * 12
+BLANK = "…" * 10  # a dotted line to write on, as on paper worksheets
 
 
 def escape(text: str) -> str:
     """`text` shown literally by a Markdown renderer (math spans kept as they are)."""
     parts = _MATH.split(text.replace("\n", " "))
-    return "".join(p if i % 2 else _SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _SPECIAL.sub(_backslash, p) for i, p in enumerate(parts))
+
+
+def _backslash(match: re.Match[str]) -> str:
+    return "".join(f"\\{ch}" for ch in match.group(0))
 
 
 def _question(number: int, question: Question) -> list[str]:
