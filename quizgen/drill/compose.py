@@ -25,6 +25,7 @@ from quizgen.drill.distractors import (
     DistractorIndex,
     Tier,
     core_answer,
+    near_equal,
     normalize,
     same_fact_line,
     same_question,
@@ -45,6 +46,7 @@ __all__ = [
     "accepted_answers",
     "compose",
     "conflicts",
+    "gives_away",
 ]
 
 
@@ -191,6 +193,15 @@ def conflicts(a: Card, b: Card) -> bool:
             if len(norm) >= 4 and f" {norm} " in said:
                 return True
     return False
+
+
+def gives_away(shown: Question, asked: Question) -> bool:
+    """Does `shown` print the answer that `asked` wants written (in an option or a proposed
+    answer)? Multiple-choice and true/false questions show their answer anyway."""
+    if asked.type not in (QuestionType.SHORT, QuestionType.CLOZE):
+        return False
+    texts = (*shown.options, shown.proposed) if shown.type is not QuestionType.CLOZE else ()
+    return any(text and near_equal(text, asked.answer) for text in texts)
 
 
 # ---------------------------------------------------------------- one card, each type
@@ -417,7 +428,9 @@ class _Selector:
         for kind in self._wanted(strict):
             for card in queue:
                 question = self.maker.make(card, kind)
-                if question is not None:
+                if question is not None and not any(
+                    gives_away(question, q) or gives_away(q, question) for q in self.chosen
+                ):
                     queue.remove(card)
                     return question
         if not strict:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from quizgen.drill.compose import TYPE_ORDER, Question, QuestionType, Version
 from quizgen.drill.distractors import strip_marker
+from quizgen.drill.labels import own_labels
 from quizgen.drill.media import MediaFinder
 
 __all__ = [
@@ -78,9 +79,10 @@ def key_entries(version: Version, labels: Mapping[str, str]) -> tuple[KeyEntry, 
         if question.type is QuestionType.MCQ:
             answer = f"{letter(question.correct)}. {question.answer}"
         elif question.type is QuestionType.TRUEFALSE:
-            answer = labels["true"] if question.truth else labels["false"]
+            own = own_labels(question.card.lang)
+            answer = own["true"] if question.truth else own["false"]
             if not question.truth:
-                answer += f" — {labels['correct']}{labels['colon']}{question.answer}"
+                answer += f" — {own['correct']}{own['colon']}{question.answer}"
         elif question.open:
             answer = ""
             lines = tuple(
