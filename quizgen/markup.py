@@ -19,6 +19,8 @@ from functools import lru_cache
 from typing import Final
 
 MASK: Final = "\ue000"  # a private-use character: never in real text, one per masked char
+# How an embedded image reads in plain text; exporters that show the image drop it.
+IMAGE_LABEL: Final = re.compile(r"\[image: [^\]\n]+\]")
 
 IMAGE_EXTENSIONS: Final = frozenset(
     {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "tif", "tiff", "ico"}
@@ -104,6 +106,10 @@ def _media_width(alias: str | None) -> str:
     return ""
 
 
+def _image_label(name: str) -> str:
+    return f"[image: {name}]"
+
+
 def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> str:
     g = m.group
     match kind:
@@ -116,12 +122,12 @@ def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> s
         case "embed":
             target = g("embed_target")
             label = _embed_label(target)
-            return f"[image: {label}]" if is_image(target) else label
+            return _image_label(label) if is_image(target) else label
         case "wiki":
             return _wiki_label(g("wiki_target"), g("wiki_alias"))
         case "image":
             alt = g("image_alt").strip()
-            return alt or f"[image: {g('image_src').rsplit('/', 1)[-1]}]"
+            return alt or _image_label(g("image_src").rsplit("/", 1)[-1])
         case "link":
             return render(g("link_text"))
         case "autolink":

@@ -139,6 +139,7 @@ class Card:
     # A `Q:::A` card is asked both ways: the answer->question card names its twin here. Anki's
     # basic-and-reversed note type makes both from the twin, so the Anki export skips it.
     reverse_of: str = ""
+    section: tuple[str, ...] = ()  # the heading path alone (context also holds parent lines)
 
     def to_dict(self) -> dict[str, Any]:
         """The public fields, as printed by `quizgen cards --format json`."""

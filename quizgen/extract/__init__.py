@@ -265,6 +265,7 @@ def _render(
         cloze=cloze,
         media=tuple(dict.fromkeys(media)),
         reverse_of="<previous>" if draft.reverse else "",
+        section=tuple(headings),
     )
 
 

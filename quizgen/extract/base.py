@@ -203,7 +203,7 @@ class NodeContext:
             siblings = self.parent.children
             index = next((i for i, c in enumerate(siblings) if c is self.node), 0)
             if index > 0 and siblings[index - 1].kind in TEXT_KINDS:
-                earlier = [c for _, c in _clauses_of(siblings[index - 1].text, self.lang)]
+                earlier = [c for _, c in clauses_of(siblings[index - 1].text, self.lang)]
         if earlier and earlier[-1].kind in _ANTECEDENT_KINDS and earlier[-1].subject:
             subject = earlier[-1].subject
             # `In most systems, orphaned processes` -> `orphaned processes`
@@ -223,7 +223,7 @@ class NodeContext:
         if node.kind not in TEXT_KINDS:
             return False
         return any(
-            c.kind not in {"fragment", "subjectless"} for _, c in _clauses_of(node.text, self.lang)
+            c.kind not in {"fragment", "subjectless"} for _, c in clauses_of(node.text, self.lang)
         )
 
 
@@ -234,7 +234,7 @@ _ANTECEDENT_KINDS: Final = frozenset(
 
 
 @lru_cache(maxsize=1 << 14)
-def _clauses_of(text: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
+def clauses_of(text: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
     return tuple(
         (start + inner, clause)
         for start, end in split_sentences(text)
@@ -268,7 +268,7 @@ def concept_key(node: Node, lang: Language) -> str:
         term = split_term(node.text, lang)
         if term is not None and not term.label and not term.implication:
             return norm_key(term.term)
-        for _, clause in _clauses_of(node.text, lang):
+        for _, clause in clauses_of(node.text, lang):
             if clause.subject and clause.kind not in _NOT_A_CONCEPT:
                 return norm_key(clause.subject)
             break

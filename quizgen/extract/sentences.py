@@ -223,11 +223,22 @@ def _rest(raw: str, tokens: tuple[Token, ...], i: int) -> str:
 
 
 def _split_trailing_parenthesis(subject: str) -> tuple[str, str]:
-    """`Tableau associatif (aussi appelé dictionnaire)`: the name, and the aside for the answer."""
+    """`Tableau associatif (aussi appelé dictionnaire)`: the name, and the aside for the answer.
+    An acronym or its expansion (`MPF (maturation-promoting factor)`) stays with the name: it
+    names the thing, and in the answer it would give the answer away."""
     m = re.search(r"\s*(\([^()]*\))\s*$", subject)
     if m and m.start() > 0 and MASK not in m.group(1):
-        return subject[: m.start()].rstrip(), m.group(1)
+        name, aside = subject[: m.start()].rstrip(), m.group(1)
+        inner = aside[1:-1].strip()
+        if _ACRONYM_LIKE.fullmatch(inner) or _ACRONYM_LIKE.fullmatch(
+            name.split()[-1] if name else ""
+        ):
+            return subject, ""
+        return name, aside
     return subject, ""
+
+
+_ACRONYM_LIKE = re.compile(r"[A-Z][A-Za-z0-9&]{0,9}[A-Z0-9]")
 
 
 def analyze(raw: str, lang: Language) -> Clause | None:

@@ -56,9 +56,15 @@ def _has_verb(text: str, lang: Language) -> bool:
 
 
 def _between_numbers(text: str, m: re.Match[str]) -> bool:
-    """`3 : 4`, `10 - 12`: a ratio or a range, not a definition."""
+    """`3 : 4`, `10 - 12`: a ratio or a range; `X → Y`: notation. Not definitions."""
     before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
-    return before[-1:].isdigit() and after[:1].isdigit()
+    if before[-1:].isdigit() and after[:1].isdigit():
+        return True
+    last = before.rsplit(None, 1)[-1] if before.strip() else ""
+    first = after.split(None, 1)[0] if after.strip() else ""
+    symbol = re.compile(r"[A-Za-z0-9]{1,2}")
+    return bool(m.lastgroup == "arrow" and symbol.fullmatch(last) and symbol.fullmatch(first)
+                and " " in before.strip())  # fmt: skip
 
 
 @lru_cache(maxsize=1 << 14)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from quizgen import markup
 from quizgen.extract.base import (
     PARENT_KINDS,
+    clauses_of,
     Draft,
     NodeContext,
     Piece,
@@ -21,6 +22,8 @@ from quizgen.extract.base import (
     norm_key,
     title_of,
 )
+from quizgen.extract.separators import split_term
+from quizgen.extract.sentences import STRONG_KINDS
 from quizgen.model import CardKind, Node, NodeKind
 
 _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
@@ -92,14 +95,30 @@ def _is_category(kid: Node, ctx: NodeContext) -> bool:
     )
 
 
+def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
+    """A child that has a card of its own (a term line, a definition sentence)."""
+    if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
+        return False
+    term = split_term(kid.text, ctx.lang)
+    if term is not None and not term.label:
+        return True
+    return any(c.kind in STRONG_KINDS for _, c in clauses_of(kid.text, ctx.lang))
+
+
 def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     node = ctx.node
     parent = title_of(node)
     sentence = ctx.has_subject(node)
+    if sum(_is_question(k) for k in kids) * 2 > len(kids):
+        ctx.note("its children are questions: each is asked on its own")
+        return None
     if len(kids) == 1:
         kid = kids[0]
         if _is_category(kid, ctx):
             ctx.note("its one child is a sub-category: asked with its own children")
+            return None
+        if node.kind in _TITLES and _asks_itself(kid, ctx):
+            ctx.note("its one line is asked on its own, with this title as context")
             return None
         if kid.kind is NodeKind.MATH:
             template = "formula"

@@ -148,6 +148,8 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         verb_forms |= _french_forms(str(infinitive).lower(), second_group=False)
     for infinitive in data.get("verbs_ir", []) or []:
         verb_forms |= _french_forms(str(infinitive).lower(), second_group=True)
+    # The first word of a definitional phrase (`means`, `désigne`) is a verb whatever the lists say.
+    verb_forms |= {str(k).lower().split()[0] for k in (data.get("definitional") or {})}
     copulas = {str(k).lower(): str(v) for k, v in (data.get("copulas") or {}).items()}
     auxiliaries = words("auxiliaries")
     verb_forms |= set(copulas) | auxiliaries
