@@ -12,18 +12,18 @@ from __future__ import annotations
 from quizgen import markup
 from quizgen.extract.base import (
     PARENT_KINDS,
-    clauses_of,
     Draft,
     NodeContext,
     Piece,
     children_pieces,
+    clauses_of,
     concept_key,
     detail_of,
     norm_key,
     title_of,
 )
-from quizgen.extract.separators import split_term
 from quizgen.extract.sentences import STRONG_KINDS
+from quizgen.extract.separators import split_term
 from quizgen.model import CardKind, Node, NodeKind
 
 _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
