@@ -29,11 +29,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Final
 from urllib.parse import quote
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from quizgen.config import Config
 from quizgen.errors import QuizgenError
@@ -174,10 +177,6 @@ def _genanki_model(note_type: NoteType) -> Any:
         model_type=genanki.Model.CLOZE if note_type.kind is CardKind.CLOZE else 0,
         sort_field_index=0,
     )
-    # genanki stamps note types with the build time, which would overwrite a user's restyling
-    # on every import: they carry MODELS_MOD instead.
-    to_json = model.to_json
-    model.to_json = lambda _timestamp, deck_id: to_json(MODELS_MOD, deck_id)
     return model
 
 
@@ -228,21 +227,28 @@ def deck_name(deck: str, parent: str | None = None) -> str:
 
 def _tags(tags: Iterable[str]) -> tuple[str, ...]:
     # Anki splits tags on spaces; card tags are Anki-safe already, this is belt and braces.
-    return tuple(dict.fromkeys(t for t in (re.sub(r"\s+", "_", t.strip()) for t in tags) if t))
+    return tuple(dict.fromkeys(t for t in ("_".join(t.split()) for t in tags) if t))
 
 
 def _digest(kind: CardKind, fields: Sequence[str], tags: Sequence[str]) -> str:
-    data = json.dumps([MODEL_IDS[kind], list(fields), sorted(tags)], ensure_ascii=False)
+    # Separators that never occur in fields or tags keep the parts apart.
+    data = "\x1e".join((str(MODEL_IDS[kind]), "\x1f".join(fields), " ".join(sorted(tags))))
     return hashlib.blake2b(data.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def source_html(path: str, line: int, vault: str | None) -> str:
     """`path:line`, a link that opens the note in Obsidian when the vault name is known."""
+    label = _source_link(path, vault)
+    return f'{label}<span class="qg-line">:{line}</span>' if line else label
+
+
+@lru_cache(maxsize=4096)
+def _source_link(path: str, vault: str | None) -> str:
     label = html.escape(path)
     if vault:
         url = f"obsidian://open?vault={quote(vault, safe='')}&file={quote(path, safe='')}"
         label = f'<a href="{html.escape(url)}">{label}</a>'
-    return f'{label}<span class="qg-line">:{line}</span>' if line else label
+    return label
 
 
 _CLOZE_OPEN = re.compile(r"\{\{c(\d{1,3})::")
@@ -454,14 +460,19 @@ def load_manifest(path: Path) -> tuple[dict[str, Entry], list[Diagnostic]]:
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write the manifest atomically."""
-    data = {
-        "version": MANIFEST_VERSION,
-        "about": "quizgen anki: when each note last changed, so that re-imports update in "
-        "place. Deleting this file makes the next build overwrite edits made in Anki.",
-        "notes": {guid: manifest[guid].to_json() for guid in sorted(manifest)},
-    }
+    about = (
+        "quizgen anki: when each note last changed, so that re-imports update in place. "
+        "Deleting this file makes the next build overwrite edits made in Anki."
+    )
+    # One note per line: readable, and json's fast encoder (indent= makes it pure Python).
+    notes = ",\n".join(
+        f"{json.dumps(guid)}: {json.dumps(manifest[guid].to_json(), ensure_ascii=False)}"
+        for guid in sorted(manifest)
+    )
+    head = f'{{"version": {MANIFEST_VERSION}, "about": {json.dumps(about)},\n"notes": {{\n'
+    text = f"{head}{notes}\n}}}}\n"
     with atomic_write(path) as out:
-        out.write(json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))
+        out.write(text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- stamping
@@ -709,26 +720,12 @@ def write_package(
 
     `now` seeds the package's note and card ids, which Anki replaces when they clash; a note
     is matched by its GUID."""
-    models = {kind: _genanki_model(t) for kind, t in NOTE_TYPES.items()}
-    decks: dict[str, Any] = {}
-    for note in notes:
-        if note.deck not in decks:
-            decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck)
-        decks[note.deck].add_note(
-            genanki.Note(
-                model=models[note.kind],
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-                due=note.due,
-            )
-        )
     used = {name for note in notes for name in note.media}
     files = sorted((m for m in media if m.name in used), key=lambda m: m.name)
     try:
         with tempfile.TemporaryDirectory(prefix="quizgen-") as work:
             collection = Path(work) / "collection.anki2"
-            _write_collection(collection, list(decks.values()), notes, now)
+            _write_collection(collection, notes, now)
             with atomic_write(path) as out, zipfile.ZipFile(out, "w") as package:
                 package.write(collection, "collection.anki2", zipfile.ZIP_DEFLATED)
                 names = {str(i): m.name for i, m in enumerate(files)}
@@ -739,18 +736,36 @@ def write_package(
         raise QuizgenError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _write_collection(
-    target: Path, decks: list[Any], notes: Sequence[AnkiNote], now: float
-) -> None:
+def _write_collection(target: Path, notes: Sequence[AnkiNote], now: float) -> None:
+    """The package's SQLite, as genanki's Package.write_to_db writes it, with two changes:
+    the deck and note-type tables are written once (genanki rewrites both for every deck,
+    which is quadratic in decks), and every note carries its own modification time, the note
+    types MODELS_MOD (genanki stamps everything with the build time)."""
+    models = {kind: _genanki_model(NOTE_TYPES[kind]) for kind in {n.kind for n in notes}}
+    decks = {name: deck_id(name) for name in dict.fromkeys(n.deck for n in notes)}
     connection = sqlite3.connect(target)
     try:
         cursor = connection.cursor()
-        genanki.Package(decks).write_to_db(cursor, now, itertools.count(int(now * 1000)))
-        # genanki stamps every note with one time; each carries its own (see `stamp`).
-        cursor.execute("CREATE TEMP TABLE stamp (guid TEXT PRIMARY KEY, mod INTEGER)")
-        cursor.executemany("INSERT INTO stamp VALUES (?, ?)", ((n.guid, n.mod) for n in notes))
-        cursor.execute("UPDATE notes SET mod = (SELECT mod FROM stamp WHERE guid = notes.guid)")
-        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE id = cards.nid)")
+        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(APKG_COL)
+        (deck_table,) = cursor.execute("SELECT decks FROM col").fetchone()
+        deck_json = json.loads(deck_table)
+        for name, did in decks.items():
+            deck_json[str(did)] = genanki.Deck(did, name).to_json()
+        home = next(iter(decks.values()), 1)
+        model_json = {str(m.model_id): m.to_json(MODELS_MOD, home) for m in models.values()}
+        cursor.execute(
+            "UPDATE col SET decks = ?, models = ?", (json.dumps(deck_json), json.dumps(model_json))
+        )
+        ids = itertools.count(int(now * 1000))
+        for note in notes:
+            genanki.Note(
+                model=models[note.kind],
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=note.guid,
+                due=note.due,
+            ).write_to_db(cursor, note.mod, decks[note.deck], ids)
         connection.commit()
     finally:
         connection.close()
