@@ -356,6 +356,9 @@ def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNot
     )
 
 
+_MERMAID = re.compile(r"^\s*(?:```|~~~)\s*mermaid", re.IGNORECASE | re.MULTILINE)
+
+
 def diagram_sources(note: Note, config: Config, lines: Iterable[int]) -> dict[int, str]:
     """For card lines that fall inside a mermaid diagram of `note`: line -> diagram source."""
     wanted = sorted(set(lines))
@@ -623,15 +626,16 @@ def build_anki(
     media = plan_media(refs, MediaResolver(vault.root))
     problems.extend(media.problems)
 
+    # The mermaid source is not on the card: parse again the few notes that hold a diagram.
     diagrams: dict[tuple[str, int], str] = {}
     lines_by_note: dict[str, list[int]] = {}
     for c in cards:
-        if c.rule == "diagram":
+        note_of_card = texts.get(c.source.path)
+        if note_of_card is not None and _MERMAID.search(note_of_card.text):
             lines_by_note.setdefault(c.source.path, []).append(c.source.line)
     for path, lines in lines_by_note.items():
-        if path in texts:
-            for line, source in diagram_sources(texts[path], vault.config, lines).items():
-                diagrams[(path, line)] = source
+        for line, mermaid in diagram_sources(texts[path], vault.config, lines).items():
+            diagrams[(path, line)] = mermaid
 
     ctx = _Context(obsidian_vault(vault), parent_deck, media.names, diagrams)
     notes: list[AnkiNote] = []
