@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from quizgen.model import Card, CardKind
 from quizgen.review.grading import compact, core_answer
 
-__all__ = ["Choice", "choices", "sibling_answers"]
+__all__ = ["Choice", "Siblings", "choices", "sibling_answers"]
 
 OPTIONS = 4
 _TOO_SIMILAR = 85  # rapidfuzz ratio: closer than this to the answer or to another option
@@ -49,40 +49,61 @@ def _shape(question: str) -> str:
     return _QUOTED.sub("«»", question)
 
 
+class Siblings:
+    """The pool indexed once (by parent, by list item, by diagram), so that finding a card's
+    siblings costs the size of its family, not of the whole vault."""
+
+    def __init__(self, pool: Sequence[Card]) -> None:
+        self.by_context: dict[tuple[str, ...], list[Card]] = {}
+        self.by_diagram: dict[tuple[str, tuple[str, ...]], list[Card]] = {}
+        self.lists: dict[str, list[list[str]]] = {}  # compact(head or tail) -> its list's parts
+        for card in pool:
+            if card.kind is CardKind.LIST and len(card.items) >= 2:
+                split = [_split(item) for item in card.items]
+                tails = [tail for _, tail in split if tail]
+                heads = [head for head, _ in split]
+                for head, tail in split:
+                    if tail:
+                        self.lists.setdefault("t" + compact(tail), []).append(tails)
+                    self.lists.setdefault("h" + compact(head), []).append(heads)
+            if not _choosable(card):
+                continue
+            self.by_context.setdefault(card.context, []).append(card)
+            if card.rule == "diagram":
+                key = (card.source.path, card.context[:-1])
+                self.by_diagram.setdefault(key, []).append(card)
+
+    def answers(self, card: Card) -> Iterator[list[str]]:
+        """Candidate answers, best tier first: same parent asking the same thing (a table's
+        column, a definition's template), same parent and rule, same parent, same list, same
+        diagram."""
+        parent = [c for c in self.by_context.get(card.context, ()) if c.id != card.id]
+        shape = _shape(card.question)
+        same_rule = [c for c in parent if c.rule == card.rule and c.kind is card.kind]
+        yield [core_answer(c) for c in same_rule if _shape(c.question) == shape]
+        yield [core_answer(c) for c in same_rule]
+        yield [core_answer(c) for c in parent if c.rule == card.rule]
+        if card.kind is not CardKind.CLOZE:
+            yield [core_answer(c) for c in parent if c.kind is card.kind]
+        answer = compact(core_answer(card))
+        tails = self.lists.get("t" + answer)
+        yield from tails if tails else self.lists.get("h" + answer, ())
+        if card.rule == "diagram":
+            family = self.by_diagram.get((card.source.path, card.context[:-1]), ())
+            yield [core_answer(c) for c in family if c.id != card.id]
+
+
 def sibling_answers(card: Card, pool: Sequence[Card]) -> Iterator[list[str]]:
-    """Candidate answers, best tier first: same parent asking the same thing (a table's
-    column, a definition's template), same parent and rule, same parent, same list, same
-    diagram."""
-    others = [c for c in pool if c.id != card.id and _choosable(c)]
-    parent = [c for c in others if c.context == card.context]
-    shape = _shape(card.question)
-    same_rule = [c for c in parent if c.rule == card.rule and c.kind is card.kind]
-    yield [core_answer(c) for c in same_rule if _shape(c.question) == shape]
-    yield [core_answer(c) for c in same_rule]
-    yield [core_answer(c) for c in parent if c.rule == card.rule]
-    if card.kind is not CardKind.CLOZE:
-        yield [core_answer(c) for c in parent if c.kind is card.kind]
-    answer = compact(core_answer(card))
-    for lst in pool:
-        if lst.kind is not CardKind.LIST or len(lst.items) < 2:
-            continue
-        split = [_split(item) for item in lst.items]
-        if any(compact(tail) == answer for _, tail in split if tail):
-            yield [tail for _, tail in split if tail]
-        elif any(compact(head) == answer for head, _ in split):
-            yield [head for head, _ in split]
-    if card.rule == "diagram":
-        yield [
-            core_answer(c)
-            for c in others
-            if c.rule == "diagram"
-            and c.source.path == card.source.path
-            and c.context[:-1] == card.context[:-1]
-        ]
+    """Candidate answers for `card` from `pool`, best tier first (see Siblings.answers)."""
+    return Siblings(pool).answers(card)
 
 
 def choices(
-    card: Card, pool: Sequence[Card], *, rng: random.Random, count: int = OPTIONS
+    card: Card,
+    pool: Sequence[Card] | Siblings,
+    *,
+    rng: random.Random,
+    count: int = OPTIONS,
 ) -> Choice | None:
     """`count` options (the answer and count-1 siblings' answers, shuffled), or None when the
     card has too few good distractors. Never two options alike, never one like the answer."""
@@ -93,7 +114,8 @@ def choices(
         return None
     picked: list[str] = []
     keys = [compact(answer), compact(card.question)]  # the question itself is no option
-    for tier in sibling_answers(card, pool):
+    siblings = pool if isinstance(pool, Siblings) else Siblings(pool)
+    for tier in siblings.answers(card):
         candidates = list(dict.fromkeys(t.strip() for t in tier))
         rng.shuffle(candidates)
         for text in candidates:

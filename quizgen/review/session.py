@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from quizgen.model import Card, CardKind
-from quizgen.review.distractors import Choice, choices
+from quizgen.review.distractors import Choice, Siblings, choices
 from quizgen.review.grading import core_answer, expected_items
 from quizgen.review.scheduler import Memory, Rating, Scheduler, State
 from quizgen.review.store import (
@@ -293,7 +293,7 @@ class Session:
         self.learn_ahead = learn_ahead
         self._rng = rng or random.Random()
         self._by_id = {c.id: c for c in cards}
-        self._pool = pool if pool is not None else cards
+        self._siblings = Siblings(pool if pool is not None else cards)
         self._learning: list[tuple[int, int, str]] = []  # (due ms, tie, id): a heap
         self._tie = 0
         self._answers: list[Answer] = []
@@ -340,7 +340,7 @@ class Session:
             ):
                 continue  # answered meanwhile by another session
             card = self._by_id[card_id]
-            choice = choices(card, self._pool, rng=self._rng)
+            choice = choices(card, self._siblings, rng=self._rng)
             mode = pick_mode(card, self.mode, choice=choice)
             return Prompt(
                 card,
@@ -514,7 +514,13 @@ def collect_stats(
 ) -> Stats:
     """Statistics over the cards `ids` (None: the whole store). `today` is when the current
     study day began (see `day_start`)."""
-    selection = None if ids is None else set(ids)
+    selection = None if ids is None else frozenset(ids)
+    if selection is not None and len(selection) >= store.count_cards():
+        # Every card of the store is selected (one vault per store, the usual case): the
+        # whole-store queries are the same answer, without probing a selection per row.
+        known = store.cards_in()
+        if selection.issuperset(known):
+            selection = None
     counts = store.state_counts(
         selection,
         now=now,

@@ -239,6 +239,7 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        self._selected: Collection[str] | None = None  # what temp.selection holds
 
     # ------------------------------------------------------------------ opening
 
@@ -357,6 +358,10 @@ class Store:
                 "UPDATE cards SET retired_ms = ? WHERE id = ?", [(now_ms, i) for i in retired]
             )
 
+    def count_cards(self) -> int:
+        """Cards in the store, retired ones included."""
+        return int(str(self._read("SELECT count(*) FROM cards")[0][0]))
+
     def card_text(self, card_id: str) -> CardText | None:
         rows = self._read(
             "SELECT id, vault, path, line, kind, rule, deck, question, answer, content"
@@ -385,13 +390,15 @@ class Store:
         return _memory(rows[0]) if rows else None
 
     def schedule(self, ids: Collection[str] | None = None) -> list[ScheduleRow]:
-        """The schedule of the active cards (all, or those in `ids`)."""
-        sql = (
-            "SELECT c.id, c.state, c.due_ms, c.stability, c.difficulty, c.last_review_ms,"
-            " c.lapses FROM cards c {join} WHERE c.retired_ms IS NULL"
+        """The schedule of the active cards (all, or those in `ids`). Filtered in Python: one
+        sequential scan beats filling a temporary table with a vault's worth of ids."""
+        rows = self._read(
+            "SELECT id, state, due_ms, stability, difficulty, last_review_ms, lapses"
+            " FROM cards WHERE retired_ms IS NULL"
         )
-        with self._selection(ids) as join:
-            rows = self._read(sql.format(join=join))
+        wanted = (
+            None if ids is None else ids if isinstance(ids, set | frozenset | dict) else set(ids)
+        )
         return [
             ScheduleRow(
                 str(r[0]),
@@ -403,6 +410,7 @@ class Store:
                 int(str(r[6])),
             )
             for r in rows
+            if wanted is None or r[0] in wanted
         ]
 
     # ------------------------------------------------------------------ answers
@@ -500,7 +508,7 @@ class Store:
         sql = (
             "SELECT c.retired_ms IS NOT NULL, c.state, count(*),"
             " sum(c.due_ms <= ?), sum(c.due_ms <= ?), sum(c.due_ms <= ?)"
-            " FROM cards c {join} GROUP BY 1, 2"
+            " FROM cards c WHERE {join} 1 GROUP BY 1, 2"
         )
         with self._selection(ids) as join:
             rows = self._read(
@@ -522,8 +530,8 @@ class Store:
         """Cards coming due on each of `days` days from `start` (overdue ones count on day 0)."""
         start_ms, day_ms = to_ms(start), 86_400_000
         sql = (
-            "SELECT max(0, (c.due_ms - ?) / ?), count(*) FROM cards c {join}"
-            " WHERE c.retired_ms IS NULL AND c.state != 0 AND c.due_ms < ? GROUP BY 1"
+            "SELECT max(0, (c.due_ms - ?) / ?), count(*) FROM cards c"
+            " WHERE {join} c.retired_ms IS NULL AND c.state != 0 AND c.due_ms < ? GROUP BY 1"
         )
         with self._selection(ids) as join:
             rows = self._read(sql.format(join=join), (start_ms, day_ms, start_ms + days * day_ms))
@@ -537,8 +545,8 @@ class Store:
         of the user's day boundary (local time zone and rollover hour)."""
         sql = (
             "SELECT (r.at_ms + ?) / 86400000 AS day, count(*), sum(r.state_before = 2),"
-            " sum(r.state_before = 2 AND r.rating > 1) FROM reviews r {join}"
-            " WHERE r.cram = 0 GROUP BY day ORDER BY day"
+            " sum(r.state_before = 2 AND r.rating > 1) FROM reviews r"
+            " WHERE {join} r.cram = 0 GROUP BY day ORDER BY day"
         )
         with self._selection(ids, column="r.card_id") as join:
             rows = self._read(sql.format(join=join), (offset_s * 1000,))
@@ -547,7 +555,7 @@ class Store:
     def next_due(self, ids: Collection[str] | None, *, after: datetime) -> datetime | None:
         """When the next card (of `ids`) comes due after `after`."""
         sql = (
-            "SELECT min(c.due_ms) FROM cards c {join} WHERE c.retired_ms IS NULL"
+            "SELECT min(c.due_ms) FROM cards c WHERE {join} c.retired_ms IS NULL"
             " AND c.state != 0 AND c.due_ms > ?"
         )
         with self._selection(ids) as join:
@@ -557,9 +565,13 @@ class Store:
 
     @contextlib.contextmanager
     def _selection(self, ids: Collection[str] | None, column: str = "c.id") -> Iterator[str]:
-        """A JOIN clause restricting a query to `ids` (a temporary table), or '' for all."""
+        """A condition (to put first in the WHERE clause) restricting a query to `ids`, kept in
+        a temporary table; '' for all."""
         if ids is None:
             yield ""
+            return
+        if ids is self._selected:  # the same selection as the previous query: already there
+            yield f"{column} IN temp.selection AND"
             return
         try:
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS selection (id TEXT PRIMARY KEY)")
@@ -569,7 +581,10 @@ class Store:
             )
         except sqlite3.DatabaseError as exc:
             raise _translate(exc, self.path) from None
-        yield f"JOIN temp.selection s ON s.id = {column}"
+        self._selected = ids
+        # IN (not JOIN): SQLite then scans the big table once and probes the selection,
+        # instead of looping over the selection and sorting for GROUP BY.
+        yield f"{column} IN temp.selection AND"
 
 
 def _text_row(card: CardText) -> tuple[object, ...]:
