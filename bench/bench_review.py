@@ -83,8 +83,9 @@ def build(path: Path, cards: list[Card], logs: int, rng: random.Random) -> None:
     def log_rows() -> object:
         for _ in range(logs):
             at = start + rng.randrange(0, 365 * day)
-            yield (rng.choice(seen), at, rng.choices((1, 2, 3, 4), (10, 15, 60, 15))[0],
-                   rng.choice((0, 1, 2, 2, 2, 3)), 2, 10.0, 5.0, at + day, 8000, "flip", 0)  # fmt: skip
+            rating = rng.choices((1, 2, 3, 4), (10, 15, 60, 15))[0]
+            before = rng.choice((0, 1, 2, 2, 2, 3))
+            yield (rng.choice(seen), at, rating, before, 2, 10.0, 5.0, at + day, 8000, "flip", 0)
 
     db.executemany(
         "INSERT INTO reviews (card_id, at_ms, rating, state_before, state, stability,"
@@ -171,7 +172,7 @@ def main() -> None:
     env = {**os.environ, "QUIZGEN_NOW": NOW.isoformat(), "TZ": "UTC"}
     command = [sys.executable, "-m", "quizgen", "stats", "--all", "--db", str(path)]
     for fmt in ("table", "json"):
-        seconds, done = timed(
+        seconds, _ = timed(
             lambda f=fmt: subprocess.run(
                 [*command, "--format", f], env=env, capture_output=True, check=True
             ),
