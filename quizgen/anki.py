@@ -313,7 +313,8 @@ def _with_media(text: str, names: Mapping[str, str]) -> str:
 class _Context:
     vault: str | None  # the Obsidian vault name, when the folder is one
     parent: str | None
-    media: Mapping[tuple[str, str], str]
+    media: Mapping[tuple[str, str], str]  # (note, ref as written) -> name in the package
+    media_digests: Mapping[str, str]  # name in the package -> content digest
     diagrams: Mapping[tuple[str, int], str]  # (note, card line) -> mermaid source
 
 
@@ -341,7 +342,9 @@ def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNot
     if not main:
         main = (_with_media(card.question_html, names), _with_media(card.answer_html, names))
     tags = _tags(card.tags)
-    hashed = (*main, context, source_html(card.source.path, 0, ctx.vault), extra)
+    shown = tuple(dict.fromkeys(names.values()))
+    hashed = (*main, context, source_html(path, 0, ctx.vault), extra,
+              *(ctx.media_digests.get(name, "") for name in shown))  # fmt: skip
     return AnkiNote(
         guid=guid,
         kind=kind,
@@ -352,7 +355,7 @@ def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNot
         line=card.source.line,
         question=card.question,
         digest=_digest(kind, hashed, tags),
-        media=tuple(dict.fromkeys(names.values())),
+        media=shown,
     )
 
 
@@ -637,7 +640,8 @@ def build_anki(
         for line, mermaid in diagram_sources(texts[path], vault.config, lines).items():
             diagrams[(path, line)] = mermaid
 
-    ctx = _Context(obsidian_vault(vault), parent_deck, media.names, diagrams)
+    digests = {f.name: f.digest for f in media.files}
+    ctx = _Context(obsidian_vault(vault), parent_deck, media.names, digests, diagrams)
     notes: list[AnkiNote] = []
     seen: set[str] = set()
     for card in cards:

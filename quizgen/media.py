@@ -44,6 +44,7 @@ class MediaFile:
 
     source: Path  # absolute and resolved, inside the vault
     name: str
+    digest: str = ""  # of the content: a changed image must update the notes that show it
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +204,15 @@ def plan_media(refs: Iterable[MediaRef], resolver: MediaResolver) -> MediaPlan:
     outside the vault are warnings (one per note, line and reference), never errors."""
     problems: dict[tuple[str, int, str], Diagnostic] = {}
     resolved: dict[tuple[str, str], Path] = {}
+    digests: dict[Path, str] = {}
     for item in refs:
         key = (item.note, item.ref)
         if key in resolved:
             continue
         try:
             found = resolver.resolve(item.ref, item.note)
+            if found is not None and found not in digests:
+                digests[found] = _file_digest(found)
         except Outside:
             message = f"image {item.ref!r} is outside the vault: not read, not included"
             problems.setdefault((item.note, item.line, item.ref), _diag(item, message))
@@ -235,10 +239,15 @@ def plan_media(refs: Iterable[MediaRef], resolver: MediaResolver) -> MediaPlan:
             name = anki_media_name(_hashed(name, path.relative_to(resolver.root).as_posix()))
         names[path] = name
     return MediaPlan(
-        files=tuple(MediaFile(path, name) for path, name in names.items()),
+        files=tuple(MediaFile(path, name, digests[path]) for path, name in names.items()),
         names={key: names[path] for key, path in resolved.items()},
         problems=tuple(problems.values()),
     )
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=12)).hexdigest()
 
 
 def _diag(item: MediaRef, message: str) -> Diagnostic:

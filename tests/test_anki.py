@@ -8,10 +8,12 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sqlite3
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from click.testing import CliRunner, Result
 from quizgen import anki as export
 from quizgen.cli import cli
 from quizgen.extract import VaultExtraction, extract_vault
-from quizgen.model import Card, CardKind, SourceRef
+from quizgen.model import Card, CardKind, Note, SourceRef
 from quizgen.vault import load_vault
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,8 +73,6 @@ def anki_cards(card: Card) -> int:
     if card.kind is CardKind.REVERSED:
         return 2
     if card.kind is CardKind.CLOZE:
-        import re
-
         return len(set(re.findall(r"\{\{c(\d+)::", card.cloze)))
     return 1
 
@@ -396,3 +396,45 @@ def test_package_holds_each_note_with_its_own_modification_time(
     manifest = json.loads((tmp_path / export.MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["version"] == 1
     assert {e["mod"] for e in manifest["notes"].values()} == {PAST, PAST - 500}
+
+
+# ---------------------------------------------------------------- stamping, exactly
+
+
+def test_stamps_follow_content_changes_not_builds(tmp_path: Path) -> None:
+    def source(mtime: float) -> Note:
+        return Note(tmp_path / "a.md", "a.md", "", mtime=mtime)
+
+    def stamped(notes: list[export.AnkiNote], manifest: Any, mtime: float, now: float,
+                **options: Any) -> export.Stamped:  # fmt: skip
+        return export.stamp(notes, manifest, sources=[source(mtime)], now=now,
+                            scope=options.pop("scope", [tmp_path]), **options)  # fmt: skip
+
+    card = export.AnkiNote("g1", CardKind.BASIC, ("q", "a", "", "", ""), ("t",), "D", "a.md", 1,
+                           "q", digest="d1")  # fmt: skip
+    first = stamped([card], {}, mtime=1000.7, now=5000)
+    assert [(n.mod, n.due) for n in first.notes] == [(1000, 0)] and first.new == 1
+    # unchanged content keeps its time, whatever happened to the file or the clock
+    again = stamped([card], first.manifest, mtime=3000, now=6000)
+    assert [n.mod for n in again.notes] == [1000] and again.unchanged == 1
+    # changed content: the file's time, or one second past the last stamp if that is later
+    edited = replace(card, digest="d2")
+    assert [n.mod for n in stamped([edited], first.manifest, mtime=3000, now=6000).notes] == [3000]
+    assert [n.mod for n in stamped([edited], first.manifest, mtime=900, now=6000).notes] == [1001]
+
+    retired = stamped([], first.manifest, mtime=1000, now=5000)
+    assert [(n.guid, n.mod, n.retired) for n in retired.notes] == [("g1", 5000, True)]
+    assert retired.vanished == retired.notes
+    assert retired.notes[0].tags == ("t", export.RETIRED_TAG)
+    assert retired.manifest["g1"].state is export.State.RETIRED
+    riding = stamped([], retired.manifest, mtime=1000, now=7000)
+    assert [(n.mod, n.retired) for n in riding.notes] == [(5000, True)] and not riding.vanished
+
+    elsewhere = stamped([], first.manifest, mtime=1000, now=5000, scope=[tmp_path / "other"])
+    assert elsewhere.notes == () and elsewhere.manifest == first.manifest
+
+    forgotten = stamped([], retired.manifest, mtime=1000, now=8000, forget_retired=True)
+    assert forgotten.notes == ()
+    assert forgotten.manifest["g1"] == export.Entry("", 5000, export.State.GONE)
+    back = stamped([card], forgotten.manifest, mtime=1000, now=9000)
+    assert [(n.mod, n.retired) for n in back.notes] == [(5001, False)] and back.changed == 1

@@ -215,3 +215,22 @@ def test_a_package_carries_only_its_own_media(vault: Path, tmp_path: Path) -> No
         names = set(package.namelist())
     assert names == {"collection.anki2", "media", "0"}
     assert os.path.exists(out / "course.apkg")
+
+
+def test_a_changed_image_updates_the_cards_that_show_it(
+    vault: Path, tmp_path: Path, collection: Any
+) -> None:
+    (vault / "course" / "Bio.md").write_text(BIO, encoding="utf-8")
+    out = tmp_path / "out.apkg"
+    assert run_anki(vault, "-o", out).exit_code == 0
+    import_package(collection, out)
+    (vault / "course" / "img.png").write_bytes(PNG + b"redrawn")  # the note file is untouched
+    result = run_anki(vault, "-o", out)
+    assert "0 new, 3 changed" in result.output  # Mitochondria, Ribosome and the list of all
+    log = import_package(collection, out)
+    assert len(log.updated) == 3
+    media = Path(collection.media.dir())
+    for note in notes_by_guid(collection).values():
+        if "Mitochondria" in note.fields[0]:
+            src = note.fields[1].split('src="')[1].split('"')[0]
+            assert (media / src).read_bytes() == PNG + b"redrawn"
