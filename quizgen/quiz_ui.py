@@ -150,7 +150,9 @@ class QuizUI:
 
     def run(self) -> Summary:
         started = self.clock()
-        with contextlib.suppress(Quit):
+        # Ctrl-C may land outside a key read (while drawing, or saving: the transaction then
+        # commits or rolls back whole): it ends the session the same way.
+        with contextlib.suppress(Quit, KeyboardInterrupt):
             while (prompt := self.session.next(self.clock())) is not None:
                 self._ask(prompt)
         self.console.print()
