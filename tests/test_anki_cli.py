@@ -43,7 +43,7 @@ def test_defaults_read_notes_and_write_decks(
     notes = len(list(notes_copy.glob("*.md")))
     warnings = len(result.stderr.splitlines())
     assert result.stdout.splitlines() == [
-        f"Wrote decks/notes.apkg ({len(cards)} notes, {decks} decks)",
+        f"Wrote decks/notes.apkg ({len(cards)} cards in {decks} decks)",
         f"{notes} notes read, {len(cards)} cards ({sum(anki_cards(c) for c in cards)} in Anki), "
         f"0 media files, {warnings} warning{'' if warnings == 1 else 's'} (above)",
         f"Since the last build: {len(cards)} new, 0 changed, 0 unchanged.",
@@ -97,7 +97,7 @@ def test_no_cards_is_an_error(write_note: Any, tmp_path: Path) -> None:
     result = run_anki(note.parent, "-o", tmp_path / "decks")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: no cards in {note.parent}: nothing written")
-    assert not list((tmp_path / "decks").glob("*.apkg"))
+    assert not (tmp_path / "decks").exists()
 
 
 def test_a_missing_path_is_an_error(tmp_path: Path) -> None:

@@ -180,6 +180,7 @@ def test_a_card_that_left_the_notes_is_retired_then_forgotten(
     _edit(net_vault / "Réseau/UDP.md", "What is a datagram?::A self-contained message\n", "")
     result = run_anki(net_vault, "-o", out)
     assert result.exit_code == 0, result.output
+    assert "Wrote " in result.output and "cards in 2 decks, 1 retired)" in result.output
     assert "1 card no longer in your notes" in result.output
     assert "What is a datagram?  (Réseau/UDP.md:4)" in result.output
     assert "--forget-retired" in result.output

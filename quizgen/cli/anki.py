@@ -79,7 +79,7 @@ def anki(
     console = Console(stderr=True)
     large = len(vault.notes) >= LARGE_VAULT and console.is_terminal
     with _progress(console, enabled=large) as progress:
-        task = progress.add_task("Reading notes", total=len(vault.notes))
+        task = progress.add_task("Extracting cards", total=len(vault.notes))
         notes = _Ticking(vault.notes, lambda: progress.advance(task))
         extraction = extract_vault(notes, config=vault.config)
         problems.extend(extraction.problems)
@@ -96,7 +96,8 @@ def anki(
         problems.extend(build.problems)
         groups = export.packages(build.notes, split=split)
         if not build.notes:
-            export.save_manifest(manifest_path, build.manifest)  # `--forget-retired` holds
+            if forget_retired:
+                export.save_manifest(manifest_path, build.manifest)
             raise QuizgenError(
                 f"no cards in {', '.join(str(p) for p in chosen)}: nothing written "
                 "(`quizgen cards --explain` shows why)"
@@ -199,7 +200,10 @@ def _summary(
 ) -> None:
     for path, group in targets.items():
         decks = len({n.deck for n in group})
-        click.echo(f"Wrote {path} ({_plural(len(group), 'note')}, {_plural(decks, 'deck')})")
+        retired = sum(n.retired for n in group)
+        extra = f", {retired} retired" if retired else ""
+        cards = _plural(len(group) - retired, "card")
+        click.echo(f"Wrote {path} ({cards} in {_plural(decks, 'deck')}{extra})")
     live = len(build.notes) - len(build.retired)
     where = ""
     if warnings:
