@@ -16,6 +16,7 @@ Writing is atomic: the package is written next to its target and moved into plac
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import itertools
@@ -477,8 +478,11 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
     )
     head = f'{{"version": {MANIFEST_VERSION}, "about": {json.dumps(about)},\n"notes": {{\n'
     text = f"{head}{notes}\n}}}}\n"
-    with atomic_write(path) as out:
-        out.write(text.encode("utf-8"))
+    try:
+        with atomic_write(path) as out:
+            out.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise QuizgenError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------- stamping
@@ -695,6 +699,11 @@ def deck_id(name: str) -> int:
 def atomic_write(path: Path) -> Iterator[IO[bytes]]:
     """A file written beside `path` and moved over it only once complete and synced: a crash
     or Ctrl-C leaves the old file as it was, and no half-written one."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():  # mkdir would say "File exists" of a file in the way
+            if not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            break
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:

@@ -106,6 +106,15 @@ def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
     assert result.stderr == f"Error: {tmp_path / 'nowhere'}: no such file or folder\n"
 
 
+def test_an_unwritable_output_is_an_error(net_vault: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    result = run_anki(net_vault, "-o", tmp_path / "file" / "deck.apkg")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: cannot write {tmp_path / 'file' / 'deck.apkg'}: Not a directory\n"
+    )
+
+
 def test_many_warnings_go_to_a_file(write_note: Any, tmp_path: Path) -> None:
     lines = "".join(f"- Term {i} : meaning {i} ![[missing-{i}.png]]\n" for i in range(25))
     note = write_note("Many.md", f"# Many\n\n{lines}")

@@ -183,7 +183,7 @@ def _report_warnings(problems: Sequence[Diagnostic], folder: Path) -> None:
             err=True, fg="yellow",
         )  # fmt: skip
     else:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):
             log.unlink()  # from an earlier build: no longer true
 
 
