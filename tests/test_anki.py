@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sqlite3
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -100,6 +101,26 @@ def collection_fixture(tmp_path: Path) -> Iterator[Collection]:
     col = Collection(str(folder / "collection.anki2"))
     yield col
     col.close()
+
+
+@pytest.fixture(name="every_package_imports", autouse=True)
+def every_package_imports_fixture(tmp_path: Path) -> Iterator[None]:
+    """After each test: every package it left behind imports cleanly into a fresh collection,
+    as many notes as the package holds, no conflict."""
+    yield
+    for package in sorted(tmp_path.rglob("*.apkg")):
+        if not zipfile.is_zipfile(package):
+            continue  # a stand-in file of a test about writing
+        notes = package_notes(package)
+        with tempfile.TemporaryDirectory() as folder:
+            col = Collection(str(Path(folder) / "collection.anki2"))
+            try:
+                log = import_package(col, package)
+                assert len(log.new) == len(notes) == col.note_count(), package
+                assert not log.conflicting and not log.missing_notetype, package
+                assert col.card_count() >= len(notes), package
+            finally:
+                col.close()
 
 
 NET = """---

@@ -25,6 +25,7 @@ from tests.test_anki import (
     REPO,
     anki_cards,
     collection_fixture,  # noqa: F401  (a fixture)
+    every_package_imports_fixture,  # noqa: F401  (an autouse fixture)
     exported_cards,
     import_package,
     net_vault_fixture,  # noqa: F401  (a fixture)

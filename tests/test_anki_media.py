@@ -13,6 +13,7 @@ import pytest
 from quizgen.media import MediaRef, MediaResolver, Outside, anki_media_name, plan_media, ref_line
 from tests.test_anki import (
     collection_fixture,  # noqa: F401  (a fixture)
+    every_package_imports_fixture,  # noqa: F401  (an autouse fixture)
     import_package,
     notes_by_guid,
     run_anki,

@@ -14,6 +14,7 @@ from tests.test_anki import (
     PAST,
     age,
     collection_fixture,  # noqa: F401  (a fixture)
+    every_package_imports_fixture,  # noqa: F401  (an autouse fixture)
     exported_cards,
     field,
     import_package,
