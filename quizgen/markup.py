@@ -32,21 +32,24 @@ AUDIO_VIDEO_EXTENSIONS: Final = frozenset(
 # Order matters: at each position the first alternative that matches wins.
 _INLINE = re.compile(
     r"""
-    (?=[<`$!\[\\*_=~{#\s])  # every form starts with one of these: a cheap test first
+    (?=[<`$!\[\\*_=~{#&\s])  # every form starts with one of these: a cheap test first
     (?P<comment><!--(?:.{0,2000}?)(?:-->|$))
   | (?P<code>(?P<ticks>`{1,3})(?P<code_body>[^`].{0,2000}?|`)(?P=ticks)(?!`))
   | (?P<math2>\$\$(?P<math2_body>[^$]{1,4000}?)\$\$)
   | (?P<math>\$(?P<math_body>[^\s$](?:[^$\n]{0,2000}?[^\s$\\])?)\$(?!\d))
-  | (?P<embed>!\[\[(?P<embed_target>[^\]\n|]{1,500}?)(?:\|(?P<embed_alias>[^\]\n]{0,500}))?\]\])
-  | (?P<wiki>\[\[(?P<wiki_target>[^\]\n|]{0,500}?)(?:\|(?P<wiki_alias>[^\]\n]{0,500}))?\]\])
-  | (?P<image>!\[(?P<image_alt>[^\]\n]{0,500})\]\((?P<image_src>[^)\n]{0,1000})\))
-  | (?P<link>\[(?P<link_text>[^\]\n]{1,500})\]
+  | (?P<embed>!\[\[(?P<embed_target>[^\[\]\n|]{1,200})(?:\|(?P<embed_alias>[^\[\]\n]{0,200}))?\]\])
+  | (?P<wiki>\[\[(?P<wiki_target>[^\[\]\n|]{0,200})(?:\|(?P<wiki_alias>[^\[\]\n]{0,200}))?\]\])
+  | (?P<image>!\[(?P<image_alt>[^\[\]\n]{0,300})\]\((?P<image_src>[^)\n]{0,500})\))
+  | (?P<link>\[(?P<link_text>[^\[\]\n]{1,300})\]
              \((?P<link_href>[^)\s]{0,1000})(?:\s+"[^"\n]{0,500}")?\))
   | (?P<autolink><(?P<autolink_url>(?:https?|mailto|ftp):[^>\s]{1,1000})>)
   | (?P<url>(?:https?|ftp)://[^\s<>()\[\]]{0,1000}[^\s<>()\[\].,;:!?'"])
   | (?P<anki_cloze>\{\{c\d{1,3}::(?P<anki_body>.{0,1000}?)(?:::(?P<anki_hint>[^}]{0,200}))?\}\})
   | (?P<html></?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,500})?/?>)
+  | (?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
+  | (?P<attrs>\{:[^}\n]{0,300}\})
   | (?P<escape>\\(?P<escaped>[!-/:-@\[-`{-~]))
+  | (?P<bolditalic>\*\*\*(?=[^\s*])(?P<bi_body>.{0,1000}?[^\s\\*])\*\*\*(?!\*))
   | (?P<bold>\*\*(?=[^\s*])(?P<bold_body>.{0,1000}?[^\s\\])\*\*(?!\*)
            |__(?=\S)(?P<bold_body2>.{0,1000}?[^\s\\])__)
   | (?P<highlight>==(?=[^\s=])(?P<hl_body>.{0,1000}?[^\s\\=])==)
@@ -63,9 +66,9 @@ _INLINE = re.compile(
 # Spans in which separators (`:`, ` - `, `::`, `?`) and sentence ends never count.
 _OPAQUE: Final = frozenset(
     {"comment", "code", "math2", "math", "embed", "wiki", "image", "link", "autolink", "url",
-     "anki_cloze", "html", "escape", "footnote", "block_id"}
+     "anki_cloze", "html", "entity", "attrs", "escape", "footnote", "block_id"}
 )  # fmt: skip
-EMPHASIS_KINDS: Final = frozenset({"bold", "italic", "highlight", "code"})
+EMPHASIS_KINDS: Final = frozenset({"bold", "bolditalic", "italic", "highlight", "code"})
 
 
 def _extension(target: str) -> str:
@@ -106,6 +109,45 @@ def _media_width(alias: str | None) -> str:
     return ""
 
 
+# Inline HTML students use for formatting (`<u>`, `<sub>`): kept, without attributes.
+_FORMATTING_TAGS: Final = frozenset(
+    {"b", "i", "u", "em", "strong", "sub", "sup", "mark", "small", "s", "del", "ins", "kbd"}
+)
+_DROPPED_TAGS: Final = frozenset({"span", "font", "center", "div", "p", "big", "tt"})
+
+
+def _tag_name(tag: str) -> str:
+    m = re.match(r"</?\s*([A-Za-z][A-Za-z0-9-]*)", tag)
+    return m.group(1).lower() if m else ""
+
+
+def _balance(markup_html: str) -> str:
+    """Close what the note left open (`<u>` without `</u>`), drop stray closings: a field's
+    HTML never spills formatting into the rest of the card."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    last = 0
+    for m in _HTML_TAG.finditer(markup_html):
+        out.append(markup_html[last : m.start()])
+        last = m.end()
+        closing, tag = m.group(1) == "/", m.group(2)
+        if not closing:
+            open_tags.append(tag)
+            out.append(m.group(0))
+        elif tag in open_tags:
+            while open_tags:
+                top = open_tags.pop()
+                out.append(f"</{top}>")
+                if top == tag:
+                    break
+    out.append(markup_html[last:])
+    out.extend(f"</{tag}>" for tag in reversed(open_tags))
+    return "".join(out)
+
+
+_HTML_TAG = re.compile(r"<(/?)(b|i|u|em|strong|sub|sup|mark|small|s|del|ins|kbd|code)>")
+
+
 def _image_label(name: str) -> str:
     return f"[image: {name}]"
 
@@ -137,11 +179,22 @@ def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> s
         case "anki_cloze":
             return render(g("anki_body"))
         case "html":
-            return " " if re.match(r"<br\s*/?>", m.group(0), re.IGNORECASE) else m.group(0)
+            tag = _tag_name(m.group(0))
+            if tag == "br":
+                return " "
+            return "" if tag in _FORMATTING_TAGS or tag in _DROPPED_TAGS else m.group(0)
+        case "entity":
+            return html.unescape(m.group(0))
         case "escape":
             return g("escaped")
-        case "bold" | "highlight" | "strike" | "italic":
-            body = g("bold_body") or g("bold_body2") or g("hl_body") or g("strike_body")
+        case "bold" | "highlight" | "strike" | "italic" | "bolditalic":
+            body = (
+                g("bold_body")
+                or g("bold_body2")
+                or g("hl_body")
+                or g("strike_body")
+                or g("bi_body")
+            )
             body = body or g("it_body") or g("it_body2") or ""
             return render(body)
         case _:  # comment, footnote, tag, block_id
@@ -185,11 +238,23 @@ def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> st
         case "anki_cloze":
             return render(g("anki_body"))
         case "html":
-            return "<br>" if re.match(r"<br\s*/?>", m.group(0), re.IGNORECASE) else esc(m.group(0))
+            # A few formatting tags come back out, rebuilt without attributes (so never a
+            # script or an event handler); layout tags go; anything else is shown as text.
+            tag = _tag_name(m.group(0))
+            if tag == "br":
+                return "<br>"
+            if tag in _FORMATTING_TAGS:
+                return f"</{tag}>" if m.group(0).startswith("</") else f"<{tag}>"
+            return "" if tag in _DROPPED_TAGS else esc(m.group(0))
+        case "entity":
+            entity = m.group(0)
+            return entity if html.unescape(entity) != entity else esc(entity)
         case "escape":
             return esc(g("escaped"))
         case "bold":
             return f"<strong>{render(g('bold_body') or g('bold_body2'))}</strong>"
+        case "bolditalic":
+            return f"<strong><em>{render(g('bi_body'))}</em></strong>"
         case "highlight":
             return f"<mark>{render(g('hl_body'))}</mark>"
         case "strike":
@@ -221,7 +286,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 
 
 # Text without any of these characters has no inline markup at all (most lines of a note).
-_SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^]")
+_SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^&]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -237,7 +302,7 @@ def to_html(text: str) -> str:
     """Inline Markdown -> HTML in which everything from the note is escaped."""
     if not _SPECIAL.search(text):
         return _SPACES.sub(" ", html.escape(text)).strip()
-    return _SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip()
+    return _balance(_SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -291,6 +356,7 @@ _BODY_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "math": ("math_body",),
     "math2": ("math2_body",),
     "bold": ("bold_body", "bold_body2"),
+    "bolditalic": ("bi_body",),
     "italic": ("it_body", "it_body2"),
     "highlight": ("hl_body",),
     "strike": ("strike_body",),

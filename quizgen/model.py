@@ -140,6 +140,16 @@ class Card:
     # basic-and-reversed note type makes both from the twin, so the Anki export skips it.
     reverse_of: str = ""
     section: tuple[str, ...] = ()  # the heading path alone (context also holds parent lines)
+    diagram: str = ""  # the mermaid source of the diagram the card comes from
+    detail: tuple[str, ...] = ()  # plain detail lines (the `- ...` lines ending `answer`)
+
+    @property
+    def main_answer(self) -> str:
+        """The answer without its detail lines."""
+        if not self.detail:
+            return self.answer
+        tail = "\n" + "\n".join(f"- {line}" for line in self.detail)
+        return self.answer[: -len(tail)] if self.answer.endswith(tail) else self.answer
 
     def to_dict(self) -> dict[str, Any]:
         """The public fields, as printed by `quizgen cards --format json`."""

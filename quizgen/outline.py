@@ -37,12 +37,17 @@ from quizgen.model import Diagnostic, Node, NodeKind, NoteMeta, Outline
 
 # markdown-it counts 3 token levels per nested bullet; 150 is about 50 bullet levels.
 MAX_NESTING = 150
+# Lines of one paragraph nest by indentation; no note needs more levels than this.
+MAX_LINE_DEPTH = 50
+# A line longer than this is not prose anyone studies (a pasted blob, a generated table).
+MAX_LINE_CHARS = 20_000
 
 _CHILD_MARKER = re.compile(r"^(\|>|->|=>|→|⇒|⟶|-->|~>)\s*(.*)$")
 _BARE_MARKER = re.compile(r"^(?:[*+-]|\d{1,9}[.)])$")
 _CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
 _COMMENT_ONLY = re.compile(r"^(?:<!--.*?-->\s*)+$")
 _TAGS_ONLY = re.compile(r"^(?:#[\w/-]*[^\W\d][\w/-]*\s*)+$")
+_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?|===)\s*([\w-]+)?\s*(?:"([^"]*)")?\s*$')
 _INLINE_BULLET = re.compile(r"^([*+-]|\d{1,9}[.)])\s+(\S.*)$")
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
 _ITEM_START = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]*")
@@ -215,6 +220,14 @@ def _columns(text: str) -> int:
     return col
 
 
+def _width(prefix: str) -> int:
+    """Visual width of a line's prefix (white space and a list marker), tabs every 4 columns."""
+    col = 0
+    for ch in prefix:
+        col = col + 4 - col % 4 if ch == "\t" else col + 1
+    return col
+
+
 def _is_intro(text: str) -> bool:
     """Does this line announce what follows (`4 étapes :`, `**Assumptions**`, a question)?"""
     stripped = markup.strip_kinds(text, frozenset({"comment"})).rstrip(" \t\u00a0\u202f*_")
@@ -238,6 +251,7 @@ class _Converter:
         self.path = path
         self.source_lines = source.split("\n")
         self.escaped: list[_Draft] = []  # lazy continuation lines on their way up
+        self.pending_card: _Draft | None = None
         self.problems: list[Diagnostic] = []
         self.handlers: dict[str, Callable[[_Block, _State], None]] = {
             "paragraph": self._paragraph,
@@ -272,27 +286,62 @@ class _Converter:
         if state.owner is not None:  # a heading inside a list item: just a line
             state.out.extend(self.lines(block.content, block.start, None))
             return
-        state.out.append(_Draft(NodeKind.HEADING, block.content.strip(), block.start + 1,
+        title = self._clip(block.content.strip(), block.start + 1)
+        state.out.append(_Draft(NodeKind.HEADING, title, block.start + 1,
                                 level=block.level))  # fmt: skip
         state.intro = None
         state.last_line = None
 
     def _paragraph(self, block: _Block, state: _State) -> None:
+        table = _pipe_table(block.content, block.start)
+        if table is not None:  # `a | b` rows without a `---` line, or with a broken one
+            self._attach(table, block, state)
+            return
         drafts = self.lines(block.content, block.start, None)
+        state.pending_card, self.pending_card = self.pending_card, None
         if not drafts:
             return
-        if state.intro is not None and all(markup.is_media_only(d.text) for d in drafts):
+        media = all(markup.is_media_only(d.text) or markup.is_link_only(d.text) for d in drafts)
+        if state.intro is not None and media:
             # An image between two halves of a list illustrates the item before it.
             target = state.intro.children[-1] if state.intro.children else state.intro
             target.children.extend(drafts)
             return
+        if (
+            state.intro is not None
+            and not state.intro.children
+            and state.intro.kind is NodeKind.LINE
+        ):
+            # `Premier principe :` then, after a blank line, the principle itself.
+            state.intro.children.extend(drafts)
+            state.intro = None
+            return
         state.out.extend(drafts)
+        if media:  # an image or a navigation link is never what a list below it is about
+            state.last_line = None
+            state.intro = None
+            return
         last = drafts[-1]
         state.last_line = last
         state.intro = last if last.kind in (NodeKind.LINE,) and _is_intro(last.text) else None
         state.intro_list = ()
 
     def _list(self, block: _Block, state: _State) -> None:
+        pending, state.pending_card = state.pending_card, None
+        if pending is not None and state.previous is not None and state.previous.end == block.start:
+            # `Question` / `?` / then a list: the list is the answer.
+            answers = [
+                para.content.split("\n", 1)[0].strip()
+                for item in block.children
+                if item.type == "item"
+                for para in item.children[:1]
+                if para.type == "paragraph"
+            ]
+            pending.back = "\n".join(f"- {answer}" for answer in answers if answer)
+            if pending.back:
+                state.out.append(pending)
+                state.last_line = None
+                return
         outer_escaped = self.escaped
         self.escaped = []
         items = [self._item(item, block.ordered) for item in block.children if item.type == "item"]
@@ -338,7 +387,7 @@ class _Converter:
         if rest and rest[0].type == "paragraph":
             first = rest[0]
             text, _, more = first.content.partition("\n")
-            draft.text = text.strip()
+            draft.text = self._clip(text.strip(), first.start + 1)
             if more:
                 draft.children.extend(self.lines(more, first.start + 1, draft))
             rest = rest[1:]
@@ -438,6 +487,7 @@ class _Converter:
             if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
                 continue
             line = start + offset + 1
+            text = self._clip(text, line)
             indent = self._indent(line)
             if anchor is not None and anchor.kind is NodeKind.ITEM and indent < anchor.content_col:
                 escaped = _Draft(NodeKind.LINE, text, line, indent=indent)
@@ -467,6 +517,11 @@ class _Converter:
                     if marker != "|>":
                         last_arrow = draft
             else:
+                admonition = _ADMONITION.match(text)
+                if admonition:  # mkdocs `??? abstract "Bilan"`: its title, content indented below
+                    text = admonition.group(2) or (admonition.group(1) or "").capitalize()
+                    if not text:
+                        continue
                 bullet = _INLINE_BULLET.match(text)
                 if bullet:
                     draft = _Draft(NodeKind.ITEM, bullet.group(2), line, marker=bullet.group(1),
@@ -475,14 +530,25 @@ class _Converter:
                     draft = _Draft(NodeKind.LINE, text, line, indent=indent)
                 while stack and stack[-1][0] >= indent and stack[-1][1] is not anchor:
                     stack.pop()
+                if len(stack) > MAX_LINE_DEPTH:  # absurd indentation: siblings from here on
+                    del stack[MAX_LINE_DEPTH:]
                 if stack:
                     stack[-1][1].children.append(draft)
                 else:
                     top.append(draft)
-                stack.append((indent, draft))
+                # A line ending with `:` owns the lines that follow it at its own indentation.
+                owns_followers = draft.kind is NodeKind.LINE and _is_intro(draft.text)
+                stack.append((indent - 1 if owns_followers else indent, draft))
                 last_plain, last_arrow = draft, None
             previous = draft
         return top
+
+    def _clip(self, text: str, line: int) -> str:
+        if len(text) <= MAX_LINE_CHARS:
+            return text
+        message = f"line of {len(text):,} characters: only the first {MAX_LINE_CHARS:,} are read"
+        self.problems.append(Diagnostic(self.path, line, message))
+        return text[:MAX_LINE_CHARS]
 
     def _indent(self, line: int) -> int:
         """Columns of white space before a source line's text (tabs to the next multiple of 4),
@@ -497,7 +563,7 @@ class _Converter:
             return 0
         source = _QUOTE_PREFIX.sub("", self.source_lines[line - 1])
         m = _ITEM_START.match(source)
-        return _columns(m.group(0)) if m else _columns(source)
+        return _width(m.group(0)) if m else _columns(source)
 
     def _flashcards(self, raw_lines: list[str], start: int) -> tuple[dict[int, _Draft], set[int]]:
         """Multi-line explicit cards: the lines just above a line holding only `?` (or `??`) are
@@ -536,6 +602,11 @@ class _Converter:
                 last += 1
             front = [r.strip() for r in raw_lines[first:mark] if r.strip()]
             back = [r.strip() for r in raw_lines[mark + 1 : last + 1] if r.strip()]
+            if front and not back and mark == len(raw_lines) - 1:
+                self.pending_card = _Draft(NodeKind.FLASHCARD, "\n".join(front), start + first + 1,
+                                           reversed=forms[raw_lines[mark].strip()])  # fmt: skip
+                consumed.update(range(first, mark + 1))
+                continue
             if not front or not back:
                 continue
             cards[first] = _Draft(
@@ -547,6 +618,29 @@ class _Converter:
             )
             consumed.update(range(first, last + 1))
         return cards, consumed
+
+
+_DELIMITER_ROW = re.compile(r"^\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?$")
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") else row
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _pipe_table(content: str, start: int) -> _Draft | None:
+    """A paragraph of `a | b` rows that markdown-it did not take for a table (no `---` row, or
+    one with the wrong number of columns) is still a table."""
+    rows = [r for r in content.split("\n") if r.strip()]
+    if len(rows) < 2 or not all("|" in markup.mask(r) for r in rows):
+        return None
+    cells = [_cells(r) for r in rows if not _DELIMITER_ROW.match(r.strip())]
+    widths = {len(c) for c in cells}
+    if len(cells) < 2 or len(widths) != 1 or widths.pop() < 2:
+        return None
+    return _Draft(NodeKind.TABLE, "", start + 1, rows=tuple(tuple(c) for c in cells))
 
 
 def _list_shape(block: _Block) -> tuple[bool, str, int]:
@@ -573,6 +667,7 @@ class _State:
     last_line: _Draft | None
     out: list[_Draft] = field(default_factory=list)
     intro: _Draft | None = None
+    pending_card: _Draft | None = None  # a `?` card whose answer is the list that follows
     # the list under `intro` so far: (ordered, marker, items); () before the first one
     intro_list: tuple[bool, str, int] | tuple[()] = ()
     previous: _Block | None = None
@@ -702,6 +797,7 @@ def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
 
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
     converter = _Converter(separators or Separators(), path, text)

@@ -22,7 +22,7 @@ from quizgen.config import Config, Separators
 from quizgen.extract import extract_cards
 from quizgen.mermaid import flowchart_tree, parse_flowchart
 from quizgen.model import Card, NodeKind, Note
-from quizgen.outline import parse_note, walk
+from quizgen.outline import MAX_LINE_DEPTH, parse_note, walk
 
 SLOW = bool(os.environ.get("QUIZGEN_SLOW_TESTS"))
 slow = pytest.mark.skipif(not SLOW, reason="slow: set QUIZGEN_SLOW_TESTS=1 to run")
@@ -85,7 +85,7 @@ def check_cards(cards: tuple[Card, ...]) -> None:
 @given(text=notes)
 def test_any_text_parses_and_extracts(text: str) -> None:
     outline = parse_note(text, path="Note.md")
-    lines = text.count("\n") + 1
+    lines = len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))  # CR is a line end too
     for node, _ancestors in walk(outline.root):
         assert 0 <= node.line <= lines + 1, node
     extraction = extract_cards(note_of(text), outline=outline)
@@ -293,15 +293,10 @@ def test_10000_child_marker_lines() -> None:
 def test_a_paragraph_indented_300_levels() -> None:
     text = "Intro\n" + "".join("\t" * i + f"line {i}\n" for i in range(1, 300))
     check_cards(extract_cards(note_of(text)).cards)
-    assert deepest(text) >= 100
+    # Lines nest by indentation, up to a bound past which they are siblings.
+    assert MAX_LINE_DEPTH <= deepest(text) <= MAX_LINE_DEPTH + 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="core bug: each line of a paragraph indented deeper than the one above becomes its "
-    "child with no depth bound; at ~500 levels _Draft.freeze() recurses past Python's limit",
-)
 def test_a_paragraph_indented_1000_levels() -> None:
     text = "Intro\n" + "".join("\t" * i + f"line {i}\n" for i in range(1, 1000))
     check_cards(extract_cards(note_of(text)).cards)
@@ -356,11 +351,10 @@ def check_big_note(text: str) -> None:
     assert max(c.source.line for c in extraction.cards) > text.count("\n") * 0.9
 
 
-@pytest.mark.parametrize(
-    "size", [1_000_000, pytest.param(5_000_000, marks=slow)], ids=["1MB", "5MB"]
-)
+@pytest.mark.parametrize("size", [1_000_000, 5_000_000], ids=["1MB", "5MB"])
 def test_a_big_note(size: int) -> None:
-    # 5 MB takes 10-20 s (about 3 s per MB of notes plus the long line), so it is a slow test.
+    # The 5 MB note runs every time (about 3 s per MB); the markup-dense variant below
+    # is the slow one.
     long_line = markup_line(size // 50)
     text = big_note(size - len(long_line)) + "# Long\n" + long_line + "\n"
     assert len(text.encode()) >= size

@@ -402,12 +402,6 @@ def test_french_metadata_lines(write_note: WriteNote) -> None:
     assert "19/01" not in card_texts(cards)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: a `Tags:` line right under metadata bullets is folded into the `* Date:` "
-    "item (a lazy continuation); the item then has a child, is kept as content and makes "
-    "cards: 'What is “Date”? -> 06-10-2021 / - Tags:'; the tags are lost",
-)
 def test_metadata_bullets_then_a_metadata_line(write_note: WriteNote) -> None:
     text = "* Course:[[Cell Biology]]\n* Date: 06-10-2021\nTags: #bio\n\n" + CELL
     _, cards, _ = read(write_note("Cell.md", text))
@@ -446,11 +440,6 @@ def test_navigation_lines_made_only_of_links_are_skipped(write_note: WriteNote) 
         assert word not in texts.replace("Ribosome", "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: a navigation line directly followed by a list (no blank line) becomes the "
-    "list's parent, so `up` is asked about: 'up: name the 2 items.', 'up: what is …?'",
-)
 def test_a_navigation_line_right_above_a_list_is_not_its_subject(write_note: WriteNote) -> None:
     text = "# Cell\n[[Cell Biology#Notes|up]]\n* Mitochondria : powerhouse\n* Ribosome : proteins\n"
     _, cards, _ = read(write_note("Cell.md", text))

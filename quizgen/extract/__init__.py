@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 
 from quizgen import markup
 from quizgen.config import Config
@@ -34,8 +35,18 @@ from quizgen.extract.structure import children_rule, formula_rule
 from quizgen.extract.tables import table_rule
 from quizgen.extract.terms import aside_rule, remark_rule, term_rule
 from quizgen.identity import anchor_key, card_id
-from quizgen.lang import Language, detect_language, get_language
-from quizgen.model import Card, CardKind, Diagnostic, NodeKind, Note, NoteMeta, Outline, SourceRef
+from quizgen.lang import SUPPORTED, Language, detect_language, get_language
+from quizgen.model import (
+    Card,
+    CardKind,
+    Diagnostic,
+    Node,
+    NodeKind,
+    Note,
+    NoteMeta,
+    Outline,
+    SourceRef,
+)
 from quizgen.outline import parse_note, walk
 
 Rule = Callable[[NodeContext], list[Draft]]
@@ -109,11 +120,15 @@ def extract_cards(
         return Extraction((), outline.problems, (entry,), lang.code)
     deck = note_deck(note, meta, config)
     note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
-    cards: list[Card] = []
+    pending: list[tuple[Draft, NodeContext]] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
     for node, ancestors in walk(outline.root):
         ctx = NodeContext(node, ancestors, lang, config, note.title)
+        if _in_skipped_section(node, ancestors):
+            trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (),
+                                    "in a to-do, reading-list or links section"))  # fmt: skip
+            continue
         drafts = explicit_rule(ctx)
         fired = ["explicit"] if drafts else []
         if not drafts:
@@ -126,9 +141,59 @@ def extract_cards(
             if draft.rule in {"list", "detail", "question", "diagram"}:
                 for child in ctx.answer_children:
                     covered.setdefault(id(child), node.line)
-            cards.append(_render(draft, ctx, note, lang, deck=deck, note_tags=note_tags))
+            pending.append((draft, ctx))
         trace.append(_trace(ctx, tuple(dict.fromkeys(fired)), covered))
+    cards = [
+        _render(draft, ctx, note, lang, deck=deck, note_tags=note_tags)
+        for draft, ctx in _merge_statements(pending)
+    ]
     return Extraction(_finish(cards), outline.problems, tuple(trace), lang.code)
+
+
+def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Draft, NodeContext]]:
+    """`La Commune …` asked five times with five answers is one question: what the section says
+    about La Commune, all five statements as its answer."""
+    groups: dict[tuple[str, tuple[str, ...], str], list[int]] = {}
+    for i, (draft, ctx) in enumerate(pending):
+        if draft.rule == "sentence" and draft.template == "completion":
+            section = tuple(norm_key(h.text) for h in ctx.headings)
+            key = (norm_key(draft.fields.get("stem", "")), section, draft.template)
+            groups.setdefault(key, []).append(i)
+    merged: dict[int, Draft] = {}
+    dropped: set[int] = set()
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        first, ctx = pending[indexes[0]]
+        pieces = tuple(p for i in indexes for p in pending[i][0].answer)
+        fields = {**first.fields, "n": str(len(pieces))}
+        merged[indexes[0]] = replace(
+            first, answer=pieces, kind=CardKind.LIST, template="completion_many", fields=fields
+        )
+        dropped.update(indexes[1:])
+    return [
+        (merged.get(i, draft), ctx) for i, (draft, ctx) in enumerate(pending) if i not in dropped
+    ]
+
+
+@cache
+def _skipped_titles() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Section titles of every language: notes mix them (`## To Do` in a French note)."""
+    langs = [get_language(code) for code in SUPPORTED]
+    names = frozenset().union(*(lang.skip_sections for lang in langs))
+    prefixes = tuple(p for lang in langs for p in lang.skip_prefixes)
+    return names, prefixes
+
+
+def _in_skipped_section(node: Node, ancestors: tuple[Node, ...]) -> bool:
+    """Sections that hold no knowledge: to-do lists, reading lists, links, tables of contents."""
+    names, prefixes = _skipped_titles()
+    for heading in (*ancestors, node):
+        if heading.kind is NodeKind.HEADING:
+            title = norm_key(title_of(heading))
+            if title in names or title.startswith(prefixes):
+                return True
+    return False
 
 
 def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) -> TraceEntry:
@@ -212,6 +277,7 @@ def _answer(draft: Draft) -> tuple[str, str]:
     return text.strip(), markup_html
 
 
+_BLANKS = re.compile(r"\.{5,}|_{4,}|…{2,}")
 _CLOZE_MARK = re.compile(CLOZE_OPEN + r"(\d+)\|(.*?)" + CLOZE_CLOSE, re.DOTALL)
 
 
@@ -266,6 +332,8 @@ def _render(
         media=tuple(dict.fromkeys(media)),
         reverse_of="<previous>" if draft.reverse else "",
         section=tuple(headings),
+        diagram=next((a.back for a in ctx.ancestors if a.kind is NodeKind.DIAGRAM), ""),
+        detail=tuple(_piece_plain(p) for p in draft.detail if _piece_plain(p).strip()),
     )
 
 
@@ -279,6 +347,8 @@ def _finish(cards: list[Card]) -> tuple[Card, ...]:
         q, a = norm_key(card.question), norm_key(card.answer)
         if not q or not a or q == a or (q, a) in seen:
             continue
+        if _BLANKS.search(card.question) or _BLANKS.search(card.answer):
+            continue  # an exercise with blanks to fill (`un .......... de`), not knowledge
         seen.add((q, a))
         counts[card.id] = counts.get(card.id, 0) + 1
         final = card_id(card.id, counts[card.id])
@@ -296,7 +366,10 @@ class VaultExtraction:
 
 
 def extract_vault(
-    notes: tuple[Note, ...] | list[Note], *, config: Config | None = None
+    notes: tuple[Note, ...] | list[Note],
+    *,
+    config: Config | None = None,
+    progress: Callable[[Note], None] | None = None,
 ) -> VaultExtraction:
     """The cards of several notes. Two notes with the same title in different folders could
     give the same id: the later one is told apart by its path."""
@@ -318,4 +391,6 @@ def extract_vault(
         per_note.append((note, extraction))
         cards.extend(fixed)
         problems.extend(extraction.problems)
+        if progress is not None:
+            progress(note)
     return VaultExtraction(tuple(cards), tuple(problems), tuple(per_note))

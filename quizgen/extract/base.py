@@ -12,7 +12,7 @@ from typing import Final
 from quizgen import markup
 from quizgen.config import Config
 from quizgen.extract.sentences import Clause, analyze_sentence, split_sentences
-from quizgen.extract.separators import TermSplit, is_code_scope, split_term
+from quizgen.extract.separators import POINTER_ONLY, TermSplit, is_code_scope, split_term
 from quizgen.lang import Language
 from quizgen.model import CardKind, Node, NodeKind
 
@@ -70,9 +70,16 @@ def words(text: str) -> int:
 _TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$")
 
 
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|[IVXLCDM]+[.)-]|[A-Za-z][.)])\s+(?=\S)")
+
+
 def title_of(node: Node) -> str:
-    """A node's text as a parent in a question or breadcrumb: trailing colon dropped."""
-    return _TRAILING.sub("", node.text)
+    """A node's text as a parent in a question or breadcrumb: trailing colon dropped, and a
+    heading's numbering (`6. Keystone species`, `I. Le monopole`) too."""
+    text = _TRAILING.sub("", node.text)
+    if node.kind is NodeKind.HEADING:
+        text = _NUMBERING.sub("", markup.strip_kinds(text, frozenset({"html"}))) or text
+    return text
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -84,6 +91,24 @@ def norm_key(text: str) -> str:
     """Identity-grade normal form: case, accents, punctuation and spacing do not count."""
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", plain(text))).lower()
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """An emphasised span a cloze can hide (offsets in the node's text)."""
+
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+    sentence_start: int
+    sentence_end: int
+
+
+MAX_GAP_WORDS: Final = 8
+_TRIVIAL_GAPS: Final = frozenset(
+    {"true", "false", "null", "none", "nil", "0", "1", "yes", "no", "vrai", "faux"}
+)
 
 
 @dataclass
@@ -113,6 +138,8 @@ class NodeContext:
         crumbs: list[str] = []
         for ancestor in self.ancestors:
             if ancestor.kind in (NodeKind.DIAGRAM, NodeKind.DOCUMENT, NodeKind.FLASHCARD):
+                continue
+            if markup.is_media_only(ancestor.text):
                 continue
             text = plain(title_of(ancestor))
             if text:
@@ -148,6 +175,9 @@ class NodeContext:
                     continue
                 if markup.is_link_only(text) or plain(text).lower() in self.lang.connectors:
                     continue
+                key = plain(text).split(":", 1)[0].strip(" *_").lower()
+                if ":" in text and key in self.lang.admin_keys:
+                    continue  # `Email: ...`, `Location: ...`: course admin, not an answer
                 if self.is_explicit(text):
                     continue
             kept.append(child)
@@ -194,6 +224,40 @@ class NodeContext:
             for inner, clause in analyze_sentence(text[start:end], self.lang):
                 found.append((offset + start + inner, clause))
         return tuple(found)
+
+    @cached_property
+    def emphasis_gaps(self) -> tuple[Gap, ...]:
+        """**Bold**, *italic* and `code` words inside sentences: what the student marked as the
+        thing to remember. Not a whole-line label, not a throwaway literal (`true`), nothing an
+        Anki cloze cannot hold."""
+        node, text = self.node, self.node.text
+        if node.kind not in TEXT_KINDS or not any(ch in text for ch in "*_`="):
+            return ()
+        if not self.clauses and (self.term is None or not self.term.label):
+            return ()
+        kinds = {"bold", "bolditalic", "italic", "code"}
+        if not self.config.separators.highlight_cloze:
+            kinds.add("highlight")
+        gaps: list[Gap] = []
+        for start, end in split_sentences(text):
+            sentence = text[start:end]
+            sentence_words = len(plain(sentence).split())
+            for span in markup.spans(sentence):
+                if span.kind not in kinds:
+                    continue
+                body = sentence[span.body_start : span.body_end]
+                body_plain = plain(body)
+                n = len(body_plain.split())
+                if len(body_plain) < 2 or n > MAX_GAP_WORDS or body_plain.lower() in _TRIVIAL_GAPS:
+                    continue
+                if "::" in body or "}}" in body or sentence_words - n < 3:
+                    continue
+                rest = plain(sentence[: span.start] + sentence[span.end :]).strip(" -:–—")
+                if POINTER_ONLY.match(rest):
+                    continue  # `**Course staff** - Slide 15`: nothing to remember around it
+                gaps.append(Gap(start + span.start, start + span.end, start + span.body_start,
+                                start + span.body_end, start, end))  # fmt: skip
+        return tuple(gaps)
 
     def antecedent(self, offset: int) -> str:
         """The subject a pronoun at `offset` stands for: the subject of the sentence before,

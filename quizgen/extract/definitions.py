@@ -55,6 +55,24 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
     )
 
 
+_SILENT = {
+    "pointer": "a pointer (`see ...`), not knowledge",
+    "rejected": "says nothing about a named thing (`c'est`, `it is`...)",
+    "anaphoric": "its subject points back (`this`, `ces`...): not a card on its own",
+    "generic": "a generic subject (`on`, `we`): not a concept to ask about",
+    "question": "a question: asked when something answers it",
+    "quotation": "a quotation",
+}
+
+
+def _gap_in_predicate(ctx: NodeContext, offset: int, clause: Clause) -> bool:
+    """`Water is an excellent **solvent**`: the student marked the word to remember in what the
+    sentence says; the cloze asks exactly that, a "What is water?" card would not."""
+    if clause.kind not in STRONG_KINDS and clause.kind != "completion":
+        return False
+    return any(gap.start >= offset + clause.subject_end for gap in ctx.emphasis_gaps)
+
+
 def _dangling(predicate: str, lang: Language) -> bool:
     """`une bonne fonction quand :` ends on a word that needs what follows."""
     words = predicate.rstrip(" :：").split()
@@ -97,39 +115,33 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
     )
     has_children = bool(ctx.answer_children)
     # A line under another line is one of its parent's answers: only a real definition in it
-    # deserves a card of its own; "chaque clé … est associée à ..." does not.
+    # deserves a card of its own; "chaque clé … est associée à ..." does not. A bullet is
+    # terse: a plain statement in it ("the process … gets a pid") is asked by its parent.
     top_level = parent is None or parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
+    statements = top_level and node.kind is NodeKind.LINE
     drafts: list[Draft] = []
     for offset, clause in ctx.clauses:
         kind = clause.kind
+        if kind in _SILENT:
+            ctx.note(_SILENT[kind])
+            continue
         if intro and (kind not in STRONG_KINDS or _dangling(clause.predicate, ctx.lang)):
             ctx.note("introduces the lines under it: asked by their card")
             continue
         if not top_level and kind not in STRONG_KINDS:
             continue
-        if kind in {"pronoun", "demonstrative"}:
-            draft = _pronoun_draft(clause, offset, ctx)
-            if draft is not None:
-                drafts.append(draft)
-            else:
-                ctx.note("its subject is a pronoun with nothing to stand for")
-            continue
-        if kind == "anaphoric":
-            ctx.note("its subject points back (`this`, `ces`...): not a card on its own")
-            continue
-        if kind == "generic":
-            ctx.note("a generic subject (`on`, `we`): not a concept to ask about")
-            continue
         if kind in STRONG_KINDS and len(clause.predicate.split()) < 2 and has_children:
             ctx.note("too short to ask on its own: its children's card asks it")
             continue
-        if kind == "pointer":
-            ctx.note("a pointer (`see ...`), not knowledge")
+        if _gap_in_predicate(ctx, offset, clause):
+            ctx.note("its emphasised words make a cloze instead")
             continue
-        if kind == "rejected":
-            ctx.note("says nothing about a named thing (`c'est`, `it is`...)")
-            continue
-        if kind in {"fragment", "subjectless"}:
+        if kind in {"pronoun", "demonstrative"}:
+            draft = _pronoun_draft(clause, offset, ctx) if statements else None
+            if draft is None:
+                ctx.note("its subject is a pronoun with nothing sure to stand for")
+                continue
+        elif kind in {"fragment", "subjectless"}:
             if not titled:
                 ctx.note("no subject of its own: part of its parent's card")
                 continue
@@ -144,6 +156,9 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 draft = _draft(as_definition, title, ctx)
             else:
                 draft = _draft(clause, title, ctx)
+        elif kind == "completion" and not statements:
+            ctx.note("a statement in a bullet: its parent's card asks it")
+            continue
         else:
             draft = _draft(clause, clause.subject, ctx)
         if draft is not None:

@@ -60,7 +60,8 @@ def explicit_rule(ctx: NodeContext) -> list[Draft]:
 
 def _inline(ctx: NodeContext) -> list[Draft]:
     seps = ctx.config.separators
-    text, masked = ctx.node.text, ctx.masked
+    text = ctx.node.text
+    masked = _mask_highlights(ctx.masked, text)
     for separator, kind in (
         (seps.inline_reversed, CardKind.REVERSED),
         (seps.inline, CardKind.BASIC),
@@ -86,6 +87,16 @@ def _inline(ctx: NodeContext) -> list[Draft]:
             continue
         return _card(question, answer, kind is CardKind.REVERSED)
     return []
+
+
+def _mask_highlights(masked: str, text: str) -> str:
+    """`est ==::1== et`: a separator inside a highlight (a cloze) is not a card separator."""
+    for span in markup.spans(text):
+        if span.kind == "highlight":
+            masked = (
+                masked[: span.start] + markup.MASK * (span.end - span.start) + masked[span.end :]
+            )
+    return masked
 
 
 def _is_dataview(key: str, after: str, ctx: NodeContext) -> bool:

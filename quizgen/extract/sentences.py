@@ -69,7 +69,8 @@ def tokenize(masked: str, lang: Language, raw: str = "") -> tuple[Token, ...]:
         else:
             word = text.lower().strip(_EDGE_PUNCT).replace("’", "'")
         first = text.lstrip(_EDGE_PUNCT)[:1]
-        tokens.append(Token(m.start(), m.end(), word, depth, first.isupper()))
+        inside = depth + (1 if text[:1] in "([" else 0)  # `(adresse réseau)` is bracketed too
+        tokens.append(Token(m.start(), m.end(), word, inside, first.isupper()))
         if "(" in text or ")" in text or "[" in text or "]" in text:
             opened = text.count("(") + text.count("[") - text.count(")") - text.count("]")
             depth = max(0, depth + opened)
@@ -158,6 +159,9 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
                 if not (verbal or nxt.endswith(lang.participle_suffixes)):
                     i += 1
                     continue
+            if weak and word in lang.past_forms and i + 2 >= len(tokens):
+                i += 1  # `CPU bound process`: a participle near the end describes a noun
+                continue
             if _is_verb(word, lang, weak):
                 previous = tokens[i - 1].word if i > start else ""
                 # `the use`, `de structure`: a noun. But `This happens`: `this` stands alone.
@@ -187,6 +191,15 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
                 return i
             i += 1
     return None
+
+
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+
+
+def is_date(text: str, lang: Language) -> bool:
+    """`Le 18 mars 1871`, `In 1914`, `4 septembre`: a short phrase that is a date."""
+    words = re.findall(r"\w+", text.lower())
+    return len(words) <= 6 and (bool(_YEAR.search(text)) or any(w in lang.months for w in words))
 
 
 def _strong_verb(tokens: tuple[Token, ...], start: int, limit: int, lang: Language) -> int | None:
@@ -255,6 +268,11 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     tokens = tokenize(masked, lang, raw)
     if not tokens:
         return None
+    stripped = raw.strip()
+    if stripped.endswith(("?", "？")):
+        return Clause("question")  # asks, does not tell: the question rule answers it
+    if stripped[:1] in '«"“„':
+        return Clause("quotation")  # a quoted saying, not a statement about its first words
     words = [t.word for t in tokens]
     if _phrase_at(words, 0, tuple((p,) for p in lang.pointers)) or (
         len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers
@@ -270,6 +288,12 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return None
 
     start = 0
+    if len(words) > 2 and words[0] in lang.leading_connectors:
+        # `Mais la Commune a peu à voir ...`: read the sentence without its link to the last one.
+        return analyze(raw[tokens[1].start :], lang)
+    if len(words) > 2 and words[0] in lang.labels and raw.lstrip().split(" ", 1)[0].endswith("."):
+        # `Thm. ...`, `Lemma. ...`: a statement introduced by its kind.
+        return analyze(raw[tokens[1].start :], lang)
     n = _phrase_at(words, 0, lang.subordinators)
     if n:
         comma = _comma_after(masked, tokens, n)
@@ -280,7 +304,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return None
     n = _phrase_at(words, 0, lang.intro_words)
     comma = _comma_after(masked, tokens, 0)
-    if comma is not None and (n or (len(tokens) > 1 and tokens[1].start > comma)):
+    dated = comma is not None and is_date(masked[:comma], lang)
+    if comma is not None and (n or dated or (len(tokens) > 1 and tokens[1].start > comma)):
         # `En pratique, ...`, `Unlike X, ...`, `Maintenant, ...`: the clause starts after it.
         start = next((i for i, t in enumerate(tokens) if t.start > comma), len(tokens))
         if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
@@ -299,6 +324,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return Clause("subjectless", "completion", "", main.strip())
 
     subject_tokens = tokens[start:verb]
+    if len(subject_tokens) > 1 and subject_tokens[-1].word in lang.resumptive:
+        subject_tokens = subject_tokens[:-1]  # `Le seul parti révolutionnaire, c'est ...`
     subject_end = subject_tokens[-1].end
     subject = raw[subject_tokens[0].start : subject_end]
     subject_words = [t.word for t in subject_tokens]
@@ -337,14 +364,25 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if word in lang.copulas:
         after = verb + 1
         called = _phrase_at(words, after, lang.called)
-        if called and after + called < len(tokens):
+        complement = after + called
+        rest_words = words[complement:]
+        name_like = complement < len(tokens) and (
+            words[complement] in lang.articles or tokens[complement].capital or len(rest_words) <= 4
+        )
+        subordinate = any(
+            _phrase_at(rest_words, i, (*lang.subordinators, *lang.mid_subordinators))
+            for i in range(len(rest_words))
+        )
+        if called and name_like and not subordinate:
             return Clause(
                 "called", "called", subject, _rest(raw, tokens, after + called), subject_end
             )
+        conditional = any(_phrase_at(words, i, lang.conditionals) for i in range(after, len(words)))
         if (
             after < len(tokens)
-            and words[after] in lang.articles
-            and words[after] not in lang.prepositions
+            and words[after] in lang.copula_articles
+            and not conditional
+            and not dated  # after `Le 18 mars 1871,` the sentence states, it does not define
         ):
             number = lang.copulas[word]
             template = "definition_plural" if number == "plural" else "definition"
@@ -356,6 +394,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     name, aside = _split_trailing_parenthesis(raw[stem_start:subject_end])
     stem = (raw[:stem_start] + name).strip()
     predicate = f"{aside} {raw[tokens[verb].start :].strip()}".strip().rstrip(" :：")
+    if len(predicate.split()) < 2:
+        return Clause("fragment", predicate=main.strip())  # `... spanning set.`: no statement
     return Clause("completion", "completion", stem, predicate, subject_end)
 
 

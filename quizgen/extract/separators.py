@@ -37,7 +37,7 @@ _SEPARATOR = re.compile(
     r"(?P<colon>(?<![:：])\s*[:：](?![:：])(?=\s+\S))"
     r"|(?P<dash>\s+(?:-{1,2}|[–—])\s+(?=\S))"
     r"|(?P<equals>\s+=\s+(?=\S))"
-    r"|(?P<arrow>\s*(?:->|=>|→|⇒|⟶)\s*(?=\S))"
+    r"|(?P<arrow>\s*(?:-->|->|=>|→|⇒|⟶)\s*(?=\S))"
 )
 _PRIORITY: Final = ("colon", "arrow", "equals", "dash")
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
@@ -46,13 +46,18 @@ MAX_DASH_TERM_WORDS: Final = 4
 
 
 def _has_verb(text: str, lang: Language) -> bool:
-    """Is the left side a clause? A verb after a subject (`On suppose que ...`); a first word
-    that could be a verb (`Type 1`, `Use case`) is a name."""
+    """Is the left side a clause rather than a name? It has a copula or an auxiliary after its
+    first word (`h est uniforme`), or it is long enough for a verb in it to be one
+    (`blocking send`, `Type 1`, `première adresse` are names)."""
     tokens = tokenize(markup.mask(text), lang, text)
     if len(tokens) < 2:
         return False
     verb = find_verb(tokens, 0, lang)
-    return verb is not None and verb > 0
+    if verb is None or verb == 0:
+        return False
+    word = tokens[verb].word
+    strong = word in lang.copulas or word in lang.auxiliaries or word in lang.negations
+    return strong or len(tokens) >= 4
 
 
 def _between_numbers(text: str, m: re.Match[str]) -> bool:
@@ -67,44 +72,83 @@ def _between_numbers(text: str, m: re.Match[str]) -> bool:
                 and " " in before.strip())  # fmt: skip
 
 
+# A definition that only points elsewhere: a slide, a page, a link, an e-mail address.
+POINTER_ONLY = re.compile(
+    r"^(?:slides?|diapos?|diapositives?|p\.|pp\.|pages?|chap\.?|chapitre|voir|see|cf\.?)\s*[\d,\s-]*$"
+    r"|^[\w.+-]+@[\w-]+\.[\w.-]+$|^(?:https?|ftp)://\S+$",
+    re.IGNORECASE,
+)
+_WRAPPED = re.compile(r"^(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1$")
+
+
+def _unwrap(text: str) -> str:
+    """`*Stevenson --> Manufacturer*`: a whole line in italics is read without them."""
+    m = _WRAPPED.match(text.strip())
+    return (
+        m.group(2) if m and not re.search(r"(?<!\\)" + re.escape(m.group(1)), m.group(2)) else text
+    )
+
+
 @lru_cache(maxsize=1 << 14)
 def split_term(text: str, lang: Language) -> TermSplit | None:
-    """Split a line at its term separator, or None when it is not a `term: definition` line."""
+    """Split a line at its term separator, or None when it is not a `term: definition` line.
+
+    Candidates go strongest separator first (colon, arrow, equals, dash), then left to right;
+    the first that gives a real term (short, not a clause) wins, else the first that gives a
+    cause -> consequence line. In `pH = 7 : neutre` the colon splits, in
+    `Rm = recette ... Rm > 0 → ...` the `=` does."""
+    text = _unwrap(text)
     m = _BOLD_LABEL.match(text)
     if m:  # `**Note:** ...`
-        term, definition, separator = m.group("term"), text[m.end() :], ":"
-    else:
-        masked = markup.mask(text)
-        # The strongest separator wins, then the earliest: in `pH = 7 : neutre` the colon
-        # splits, in `pH = pKa -> [AH] = [A-]` the arrow does.
-        found = [
-            (m.lastgroup or "", m)
-            for m in _SEPARATOR.finditer(masked)
-            if m.start() > 0 and not _between_numbers(masked, m)
-        ]
-        if not found:
-            return None
-        separator, m = min(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start()))
-        term, definition = text[: m.start()].strip(), text[m.end() :].strip()
+        return _judge(m.group("term"), text[m.end() :], "colon", lang, text)
+    masked = markup.mask(text)
+    found = [
+        (m.lastgroup or "", m)
+        for m in _SEPARATOR.finditer(masked)
+        if m.start() > 0 and not _between_numbers(masked, m)
+    ]
+    dashes = sum(1 for kind, _ in found if kind == "dash")
+    fallback: TermSplit | None = None
+    for separator, m in sorted(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start())):
+        if separator == "dash" and dashes > 1:
+            continue  # `127k tués - 50k morts - 27k par maladie`: a list, not a definition
+        split = _judge(text[: m.start()].strip(), text[m.end() :].strip(), separator, lang, text)
+        if split is None:
+            continue
+        if not split.implication:
+            return split
+        fallback = fallback or split
+    return fallback
+
+
+def _judge(
+    term: str, definition: str, separator: str, lang: Language, text: str
+) -> TermSplit | None:
     term_plain, definition_plain = markup.to_plain(term), markup.to_plain(definition)
     if not markup.has_content(definition) or not markup.has_content(term):
         return None
     if _NUMERIC.match(term_plain) and _NUMERIC.match(definition_plain.split(" ")[0] or "x"):
         return None  # `10 : 30`, `2021 - 2022`
-    label = term_plain.strip("*_ ").lower() in lang.labels
-    if label:
+    key = term_plain.strip("*_ ").lower()
+    if key in lang.labels:
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)
         if inner is not None and not inner.label:
             return inner
         return TermSplit(term, definition, separator, label=True, implication=False)
+    if key in lang.admin_keys or POINTER_ONLY.match(definition_plain.strip()):
+        return None  # `Email: x@y.z`, `Inflation: Slide 32 - 33`: not knowledge
+    if markup.is_link_only(definition):
+        return None  # `De : [[index]]`: navigation
     n = _words(term)
     if separator == "dash" and n > MAX_DASH_TERM_WORDS:
         return None  # a dash inside prose is an aside, not a definition
+    first = term_plain.split(" ", 1)[0].lower()
+    if separator != "arrow" and any((first,) == p for p in lang.subordinators):
+        return None  # `Si Cm = 0, l'entreprise ...`: a condition, not a name
     implication = n > MAX_TERM_WORDS or _has_verb(term, lang)
     if implication and separator in {"dash", "equals"}:
         return None
-    first = term_plain.split(" ", 1)[0].lower()
     if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:
         return None  # `tracer pH = f(V)`: a step to do, not a name being defined
     return TermSplit(term, definition, separator, label=False, implication=implication)

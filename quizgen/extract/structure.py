@@ -9,6 +9,8 @@ Mermaid nodes are parents like any other: their cards carry the rule name `diagr
 
 from __future__ import annotations
 
+import re
+
 from quizgen import markup
 from quizgen.extract.base import (
     PARENT_KINDS,
@@ -20,6 +22,7 @@ from quizgen.extract.base import (
     concept_key,
     detail_of,
     norm_key,
+    plain,
     title_of,
 )
 from quizgen.extract.sentences import STRONG_KINDS
@@ -34,6 +37,9 @@ def _is_question(node: Node) -> bool:
     return text.endswith(("?", "？"))
 
 
+_TINY = 3  # letters and digits a parent needs to be asked about (`## C`, `2.` are not enough)
+
+
 def children_rule(ctx: NodeContext) -> list[Draft]:
     node = ctx.node
     if node.kind not in PARENT_KINDS or node.ref:
@@ -42,24 +48,110 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         if node.children:
             ctx.note("no text of its own: its children are asked on their own")
         return []
+    if sum(ch.isalnum() for ch in plain(title_of(node))) < _TINY:
+        ctx.note("too short to ask about (an answer key, a letter)")
+        return []
     kids = ctx.answer_children
     if node.kind in _TITLES:
         content = [c for c in node.children if c.kind is not NodeKind.HEADING]
         if _is_question(node) and kids:
             return [_question(ctx, kids)]
-        if content and all(c.kind is NodeKind.ITEM for c in content) and kids:
-            draft = _list_or_detail(ctx, kids)
+        # The list right under a title is its list, even if a paragraph follows it.
+        leading = tuple(_leading_items(content))
+        if leading and set(leading) <= set(kids):
+            draft = _list_or_detail(ctx, leading)
             return [draft] if draft else []
         subs = [c for c in node.children if c.kind is NodeKind.HEADING]
         if node.kind is NodeKind.HEADING and not content and len(subs) >= 2:
-            return [_outline(ctx, tuple(subs))]
+            if _announces(node, len(subs)):
+                return [_outline(ctx, tuple(subs))]
+            ctx.note("its sections are asked one by one (a table of contents is not a card)")
         return []
     if not kids:
-        return []
+        return _answered_by_next(ctx) if _is_question(node) else []
     if _is_question(node):
         return [_question(ctx, kids)]
+    if _inside_chain(ctx):
+        ctx.note("a step of the diagram's sequence, asked from its start")
+        return []
+    chain = _chain(ctx)
+    if chain:
+        return [_sequence(ctx, chain)]
     draft = _list_or_detail(ctx, kids)
     return [draft] if draft else []
+
+
+def _leading_items(content: list[Node]) -> list[Node]:
+    items: list[Node] = []
+    for child in content:
+        if child.kind is not NodeKind.ITEM:
+            break
+        items.append(child)
+    return items
+
+
+def _announces(node: Node, count: int) -> bool:
+    """`## Les 3 types de contrats` with three sub-headings, or a title ending with `:`."""
+    text = plain(title_of(node))
+    return node.text.rstrip().endswith((":", "：")) or str(count) in re.findall(r"\d+", text)
+
+
+def _answered_by_next(ctx: NodeContext) -> list[Draft]:
+    """Revision sheets write `- Question ?` then `- answer` as siblings."""
+    parent, node = ctx.parent, ctx.node
+    if parent is None or node.kind not in (NodeKind.ITEM, NodeKind.LINE):
+        return []
+    siblings = parent.children
+    index = next((i for i, c in enumerate(siblings) if c is node), -1)
+    if index < 0 or index + 1 >= len(siblings):
+        return []
+    answer = siblings[index + 1]
+    if answer.kind not in (NodeKind.ITEM, NodeKind.LINE) or _is_question(answer):
+        return []
+    if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
+        return []
+    return [_question(ctx, (answer,))]
+
+
+def _chain(ctx: NodeContext) -> list[Node]:
+    """`Atoms --> Cells --> Tissues --> Organs`: a whole diagram that is one path, no branch."""
+    node = ctx.node
+    if node.kind is not NodeKind.GRAPH_NODE or (
+        ctx.parent and ctx.parent.kind is NodeKind.GRAPH_NODE
+    ):
+        return []
+    chain: list[Node] = []
+    current = node
+    while len(current.children) == 1 and not current.children[0].ref:
+        current = current.children[0]
+        chain.append(current)
+    return chain if len(chain) >= 2 else []
+
+
+def _inside_chain(ctx: NodeContext) -> bool:
+    graph = [a for a in ctx.ancestors if a.kind is NodeKind.GRAPH_NODE]
+    if not graph or ctx.node.kind is not NodeKind.GRAPH_NODE:
+        return False
+    start = graph[0]
+    path = [*graph[1:], ctx.node]
+    nodes = [start, *path]
+    in_chain = all(len(n.children) == 1 for n in nodes[:-1])
+    tail = ctx.node
+    while len(tail.children) == 1:
+        tail = tail.children[0]
+    return in_chain and not tail.children and ctx.parent is not None and len(nodes) >= 2
+
+
+def _sequence(ctx: NodeContext, chain: list[Node]) -> Draft:
+    return Draft(
+        rule="diagram",
+        template="sequence",
+        fields={"parent": title_of(ctx.node), "n": str(len(chain))},
+        answer=children_pieces(tuple(chain)),
+        anchor=(concept_key(ctx.node, ctx.lang), "sequence"),
+        kind=CardKind.LIST,
+        ordered=True,
+    )
 
 
 def _rule_name(ctx: NodeContext, default: str) -> str:
@@ -87,9 +179,8 @@ def _is_category(kid: Node, ctx: NodeContext) -> bool:
     heading in bullet form; "what about Cloud Privé? Architecture des Serveurs" teaches nothing."""
     if kid.kind not in (NodeKind.ITEM, NodeKind.LINE, NodeKind.GRAPH_NODE):
         return False
-    grandchildren = [
-        c for c in kid.children if c.kind in (NodeKind.ITEM, NodeKind.LINE, NodeKind.GRAPH_NODE)
-    ]
+    kinds = (NodeKind.ITEM, NodeKind.LINE, NodeKind.GRAPH_NODE, NodeKind.DIAGRAM, NodeKind.TABLE)
+    grandchildren = [c for c in kid.children if c.kind in kinds]
     return (
         bool(grandchildren) and ctx.short(kid) and not ctx.has_subject(kid) and ":" not in kid.text
     )
@@ -109,9 +200,24 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     node = ctx.node
     parent = title_of(node)
     sentence = ctx.has_subject(node)
-    if sum(_is_question(k) for k in kids) * 2 > len(kids):
-        ctx.note("its children are questions: each is asked on its own")
+    if any(_is_question(k) for k in kids):
+        ctx.note("its children hold questions: each is asked on its own")
         return None
+    label = plain(parent).strip(" :*_").lower()
+    if label in ctx.lang.labels:
+        # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
+        section = next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
+        return Draft(
+            rule="remark",
+            template="remark",
+            fields={
+                "parent": title_of(section) if section else ctx.note_title,
+                "label": plain(parent).strip(" :*_"),
+            },
+            answer=children_pieces(kids),
+            anchor=(concept_key(node, ctx.lang), "remark"),
+            kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,
+        )
     if len(kids) == 1:
         kid = kids[0]
         if _is_category(kid, ctx):

@@ -12,6 +12,7 @@ from quizgen.extract.base import (
     Draft,
     NodeContext,
     Piece,
+    clauses_of,
     concept_key,
     detail_of,
     norm_key,
@@ -19,8 +20,36 @@ from quizgen.extract.base import (
     title_of,
     words,
 )
-from quizgen.extract.sentences import STRONG_KINDS
-from quizgen.model import NodeKind
+from quizgen.extract.sentences import STRONG_KINDS, is_date
+from quizgen.model import Node, NodeKind
+
+
+def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
+    """A parent worth naming in the question: short, a name (no verb), not a letter or a label."""
+    text = plain(title_of(parent))
+    if sum(ch.isalnum() for ch in text) < 3 or not ctx.short(parent):
+        return False
+    if text.lower().strip(" :") in ctx.lang.labels:
+        return False
+    return not any(c.kind != "fragment" for _, c in clauses_of(parent.text, ctx.lang)) or (
+        parent.kind is NodeKind.HEADING
+    )
+
+
+def _is_clause(text: str, ctx: NodeContext) -> bool:
+    """Has the definition a subject and a conjugated verb of its own (`changes can affect ...`),
+    rather than being a noun phrase (`an isolated process sharing the kernel`)?"""
+    for _, c in clauses_of(text, ctx.lang):
+        if c.kind not in {"completion", "definition", "called"} or not c.subject:
+            continue
+        verb = c.predicate.split(" ", 1)[0].lower().strip(".,;:")
+        if len(c.subject.split()) <= 3 and verb not in ctx.lang.base_forms:
+            return not text.lstrip()[:1].isdigit()
+    return False
+
+
+def _is_date(text: str, ctx: NodeContext) -> bool:
+    return is_date(plain(text), ctx.lang)
 
 
 def term_rule(ctx: NodeContext) -> list[Draft]:
@@ -50,9 +79,33 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         ]
     fields = {"term": split.term}
     template = "term_bare"
-    if parent is not None and parent.text.strip() and ctx.short(parent):
+    if parent is not None and _names_a_thing(parent, ctx):
         fields["parent"] = title_of(parent)
         template = "term"
+    if _is_clause(split.definition, ctx):
+        # `**pH**: changes can affect the speed of a reaction` is about pH, not what pH is.
+        fields = {"parent": split.term}
+        template = "detail"
+    elif _is_date(split.term, ctx):
+        # `4 septembre : proclamation de la République`: asked both ways, the exam way first.
+        anchor = (parent_key, norm_key(split.term))
+        return [
+            Draft(
+                rule="term",
+                template="when",
+                fields={"event": split.definition},
+                answer=(Piece(split.term),),
+                anchor=(*anchor, "when"),
+            ),
+            Draft(
+                rule="term",
+                template="what_happened",
+                fields={"date": split.term},
+                answer=(Piece(split.definition),),
+                anchor=anchor,
+                detail=detail,
+            ),
+        ]
     return [
         Draft(
             rule="term",

@@ -32,6 +32,9 @@ class Language:
     generic_pronouns: frozenset[str]
     personal_pronouns: frozenset[str]
     demonstratives: frozenset[str]
+    resumptive: frozenset[str]
+    conditionals: tuple[tuple[str, ...], ...]
+    months: frozenset[str]
     relative_pronouns: frozenset[str]
     copulas: Mapping[str, str]  # form -> "singular" | "plural"
     copula_articles: frozenset[str]
@@ -51,11 +54,16 @@ class Language:
     not_definitions: tuple[re.Pattern[str], ...]
     pointers: frozenset[str]
     labels: frozenset[str]
+    admin_keys: frozenset[str]
+    skip_sections: frozenset[str]
+    skip_prefixes: tuple[str, ...]
     connectors: frozenset[str]
+    leading_connectors: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
     infinitives: frozenset[str]  # verbs as named in a dictionary (`tracer`, `compute`)
+    base_forms: frozenset[str]  # English `process`, `set`: as often nouns as verbs
     past_forms: frozenset[str]  # weaker candidates (`-ed` is also an adjective): a second pass
 
     def template(
@@ -137,6 +145,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         str(v).lower() for key in ("verbs_er", "verbs_ir") for v in data.get(key, []) or []
     }
     past_forms: set[str] = set()
+    base_forms = {str(v).lower() for v in data.get("verbs", []) or []}
     for verb in data.get("verbs", []) or []:
         present, past = _english_forms(str(verb).lower())
         verb_forms |= present
@@ -173,6 +182,9 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         generic_pronouns=words("generic_pronouns"),
         personal_pronouns=words("personal_pronouns"),
         demonstratives=words("demonstratives"),
+        resumptive=words("resumptive"),
+        conditionals=_phrases(data.get("conditionals", [])),
+        months=words("months"),
         relative_pronouns=words("relative_pronouns"),
         copulas=copulas,
         copula_articles=words("copula_articles"),
@@ -194,11 +206,16 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         ),
         pointers=words("pointers"),
         labels=words("labels"),
+        admin_keys=words("admin_keys"),
+        skip_sections=words("skip_sections"),
+        skip_prefixes=tuple(sorted(words("skip_prefixes"))),
         connectors=words("connectors"),
+        leading_connectors=words("leading_connectors"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
         infinitives=frozenset(infinitives),
+        base_forms=frozenset(base_forms),
         past_forms=frozenset(past_forms - verb_forms),
     )
 
