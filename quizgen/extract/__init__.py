@@ -34,6 +34,7 @@ from quizgen.extract.explicit import explicit_rule
 from quizgen.extract.structure import children_rule, formula_rule
 from quizgen.extract.tables import table_rule
 from quizgen.extract.terms import aside_rule, remark_rule, term_rule
+from quizgen.extract.titles import titled_rule
 from quizgen.identity import anchor_key, card_id
 from quizgen.lang import SUPPORTED, Language, detect_language, get_language
 from quizgen.model import (
@@ -53,6 +54,7 @@ Rule = Callable[[NodeContext], list[Draft]]
 
 # The automatic rules, in the order their cards are listed for a node.
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("titled", titled_rule),
     ("term", term_rule),
     ("remark", remark_rule),
     ("aside", aside_rule),

@@ -106,7 +106,6 @@ def acronym_rule(ctx: NodeContext) -> list[Draft]:
     text = plain(node.text)
     drafts = []
     for acronym, long in find_acronyms(text, ctx.lang):
-        rest = markup.has_content(text.replace(acronym, "").replace(long, "").strip(" ()-,.:"))
         drafts.append(
             Draft(
                 rule="acronym",
@@ -114,7 +113,25 @@ def acronym_rule(ctx: NodeContext) -> list[Draft]:
                 fields={"acronym": acronym},
                 answer=(Piece(long),),
                 anchor=(norm_key(acronym),),
-                detail=(Piece(node.text),) if rest else (),
+                detail=_what_it_is(text, acronym, long),
             )
         )
     return drafts
+
+
+def _what_it_is(text: str, acronym: str, long: str) -> tuple[Piece, ...]:
+    """What the line says about the thing. `Error Correction Code(ECC) Rams, technologie ...`
+    starts with it: the rest of the line. `... une adresse APIPA (Automatic ...) en
+    169.254.0.0/16.` uses it: that sentence, the expansion left out (the answer has it)."""
+    pattern = (
+        re.escape(long) + r"\s*\(\s*" + re.escape(acronym) + r"\s*\)"
+        + "|" + re.escape(acronym) + r"\s*\(\s*" + re.escape(long) + r"\s*\)"
+    )  # fmt: skip
+    m = re.search(pattern, text)
+    if m is None:
+        return ()
+    if len(text[: m.start()].split()) <= 1:
+        rest = text[m.end() :].strip(" ,;:-–—")
+    else:
+        rest = f"{text[: m.start()]}{acronym}{text[m.end() :]}".strip()
+    return (Piece(rest),) if markup.has_content(rest) and len(rest.split()) >= 2 else ()

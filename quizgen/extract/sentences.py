@@ -301,6 +301,12 @@ def analyze(raw: str, lang: Language) -> Clause | None:
             condition, consequence = raw[:comma].strip(), raw[comma + 1 :].strip()
             if len(consequence.split()) >= 2:
                 return Clause("condition", "condition", condition, consequence, comma)
+        # `Si X alors Y`, `If X then Y`: the consequence word does the comma's work.
+        for i in range(n + 1, len(tokens) - 1):
+            if tokens[i].depth == 0 and words[i] in lang.consequence_words:
+                condition = raw[: tokens[i].start].strip()
+                return Clause("condition", "condition", condition, raw[tokens[i].start :].strip(),
+                              tokens[i].start)  # fmt: skip
         return None
     n = _phrase_at(words, 0, lang.intro_words)
     comma = _comma_after(masked, tokens, 0)

@@ -269,20 +269,45 @@ def _outline(ctx: NodeContext, subs: tuple[Node, ...]) -> Draft:
     )
 
 
+_INLINE_FORMULA = re.compile(r"^(?P<before>[^$]{0,40}?)\$(?P<math>[^$]+)\$(?P<after>[\s.,;]*)$")
+_LHS = re.compile(r"^\s*(?P<lhs>[^=<>≤≥]{1,24}?)\s*(?:=|\\le|\\ge|\\leq|\\geq)")
+
+
+def _formula(node: Node) -> str:
+    """The formula a node is: a `$$...$$` block, or a line that is one `$...$` with `=` in it
+    (`En particulier, $v_{n}=v_{0}q^{n}$.`)."""
+    if node.kind is NodeKind.MATH:
+        return node.text
+    if node.kind is NodeKind.LINE:
+        m = _INLINE_FORMULA.match(node.text.strip())
+        if m and "=" in m.group("math") and len(m.group("before").split()) <= 3:
+            return m.group("math").strip()
+    return ""
+
+
 def formula_rule(ctx: NodeContext) -> list[Draft]:
-    """A formula under a heading (a formula under a line is that line's detail card)."""
+    """A formula under a heading (a formula under a line is that line's detail card). Named by
+    its left-hand side when it has a short one, so two formulas in a section ask two things."""
     node, parent = ctx.node, ctx.parent
-    if node.kind is not NodeKind.MATH or (parent is not None and parent.kind not in _TITLES):
+    formula = _formula(node)
+    if not formula or (parent is not None and parent.kind not in _TITLES):
         return []
     title = title_of(parent) if parent is not None else ctx.note_title
-    siblings = [c for c in parent.children if c.kind is NodeKind.MATH] if parent else [node]
-    index = next((i for i, c in enumerate(siblings) if c is node), 0)
+    lhs = _LHS.match(formula)
+    if (lhs and node.kind is NodeKind.LINE) or (lhs and len(formula) > len(lhs.group("lhs")) + 3):
+        assert lhs is not None
+        fields = {"parent": title, "lhs": f"${lhs.group('lhs').strip()}$"}
+        template, anchor = "formula_of", (norm_key(title), norm_key(lhs.group("lhs")))
+    else:
+        siblings = [c for c in parent.children if _formula(c)] if parent else [node]
+        index = next((i for i, c in enumerate(siblings) if c is node), 0)
+        fields, template, anchor = {"parent": title}, "formula", (norm_key(title), str(index))
     return [
         Draft(
             rule="formula",
-            template="formula",
-            fields={"parent": title},
-            answer=(Piece(node.text, "math"),),
-            anchor=(norm_key(title), str(index)),
+            template=template,
+            fields=fields,
+            answer=(Piece(formula, "math"),),
+            anchor=anchor,
         )
     ]

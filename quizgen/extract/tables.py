@@ -1,11 +1,29 @@
-"""Rule 7: tables. The first column names the thing, the header names the attribute:
-| Protocole | Fiable | ... | -> "TCP — Fiable ?" for every cell that says something."""
+"""Rule 7: tables. One column names the thing, the header names the attribute:
+| Protocole | Fiable | ... | -> "TCP — Fiable ?" for every cell that says something.
+
+The key column is the first one whose values are all different (a `Gender` column with `Male`
+three times names nothing); a table of measurements (mostly numbers) is exercise data, not
+something to learn cell by cell."""
 
 from __future__ import annotations
+
+import re
+from typing import Final
 
 from quizgen import markup
 from quizgen.extract.base import Draft, NodeContext, Piece, norm_key
 from quizgen.model import NodeKind
+
+_NUMBER: Final = re.compile(r"^[\s\d.,:%/+×x*^-]*\d[\s\d.,:%/+×x*^hHsSmM-]*$")
+MAX_NUMERIC_SHARE: Final = 0.6
+
+
+def _key_column(header: tuple[str, ...], body: list[tuple[str, ...]]) -> int | None:
+    for column in range(min(2, len(header) - 1)):
+        values = [norm_key(row[column]) for row in body if column < len(row)]
+        if values and all(values) and len(set(values)) == len(values):
+            return column
+    return 0 if body else None
 
 
 def table_rule(ctx: NodeContext) -> list[Draft]:
@@ -15,12 +33,25 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
     header, *body = node.rows
     if len(header) < 2:
         return []
+    key = _key_column(header, body)
+    if key is None:
+        return []
+    cells = [c for row in body for i, c in enumerate(row) if i != key and markup.to_plain(c)]
+    numeric = sum(bool(_NUMBER.match(markup.to_plain(c))) for c in cells)
+    attributes = [markup.to_plain(h) for i, h in enumerate(header) if i != key]
+    coded = sum(len(a) <= 4 and " " not in a for a in attributes) * 2 > len(attributes)
+    if cells and numeric / len(cells) > MAX_NUMERIC_SHARE and coded:
+        # `| | M1 | M2 |` filled with hours: an exercise's data, not facts to learn cell by cell
+        ctx.note("a table of numbers under coded headers (exercise data)")
+        return []
     drafts: list[Draft] = []
     for row in body:
-        key = row[0] if row else ""
-        if not markup.has_content(key):
+        name = row[key] if key < len(row) else ""
+        if not markup.has_content(name):
             continue
-        for column in range(1, min(len(row), len(header))):
+        for column in range(min(len(row), len(header))):
+            if column == key:
+                continue
             attribute, cell = header[column], row[column]
             if not markup.has_content(attribute) or not markup.to_plain(cell).strip(" -–—"):
                 continue
@@ -28,9 +59,9 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
                 Draft(
                     rule="table",
                     template="table",
-                    fields={"key": key, "attribute": attribute},
+                    fields={"key": name, "attribute": attribute},
                     answer=(Piece(cell),),
-                    anchor=(norm_key(header[0]), norm_key(key), norm_key(attribute)),
+                    anchor=(norm_key(header[key]), norm_key(name), norm_key(attribute)),
                 )
             )
     return drafts

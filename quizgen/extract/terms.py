@@ -23,6 +23,8 @@ from quizgen.extract.base import (
 from quizgen.extract.sentences import STRONG_KINDS, is_date
 from quizgen.model import Node, NodeKind
 
+MAX_DETAIL = 3
+
 
 def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
     """A parent worth naming in the question: short, a name (no verb), not a letter or a label."""
@@ -59,6 +61,8 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     parent = ctx.parent
     parent_key = concept_key(parent, ctx.lang) if parent is not None else ""
     detail = detail_of(ctx.node, ctx)
+    if len(detail) > MAX_DETAIL:
+        detail = ()  # a long list under a term has its own list card; the term stays short
     if split.implication:
         # `On suppose que h est uniforme -> chaque case ...`: the clause asks, the rest answers.
         # But `On appelle X ... : formula` is a definition: its own card says it all.

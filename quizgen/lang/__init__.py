@@ -50,11 +50,13 @@ class Language:
     subordinators: tuple[tuple[str, ...], ...]
     mid_subordinators: tuple[tuple[str, ...], ...]
     coordinators: tuple[tuple[str, ...], ...]
+    consequence_words: frozenset[str]
     intro_words: tuple[tuple[str, ...], ...]
     not_definitions: tuple[re.Pattern[str], ...]
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    title_labels: Mapping[str, str]  # `Def.` -> definition, `Théorème` -> statement
     skip_sections: frozenset[str]
     skip_prefixes: tuple[str, ...]
     connectors: frozenset[str]
@@ -200,6 +202,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         subordinators=_phrases(data.get("subordinators", [])),
         mid_subordinators=_phrases(data.get("mid_subordinators", [])),
         coordinators=_phrases(data.get("coordinators", [])),
+        consequence_words=words("consequence_words"),
         intro_words=_phrases(data.get("intro_words", [])),
         not_definitions=tuple(
             re.compile(p, re.IGNORECASE) for p in data.get("not_definitions", [])
@@ -207,6 +210,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         pointers=words("pointers"),
         labels=words("labels"),
         admin_keys=words("admin_keys"),
+        title_labels={str(k).lower(): str(v) for k, v in (data.get("title_labels") or {}).items()},
         skip_sections=words("skip_sections"),
         skip_prefixes=tuple(sorted(words("skip_prefixes"))),
         connectors=words("connectors"),
