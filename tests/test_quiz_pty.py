@@ -27,7 +27,7 @@ from quizgen.vault import load_vault
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-NOTE = """# Réseaux
+NOTE = """# Réseaux :
 
 ## Protocoles
 - TCP : protocole fiable orienté connexion
