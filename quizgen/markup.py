@@ -405,13 +405,15 @@ def strip_kinds(text: str, kinds: frozenset[str]) -> str:
 
 def is_link_only(text: str) -> bool:
     """A navigation line: links, embeds or tags and nothing else worth asking about."""
-    if not text.strip():
+    if not text.strip() or not any(mark in text for mark in ("[", "http", "#", "<")):
         return False
     rest = strip_kinds(text, _LINKLIKE)
     return rest != text and bool(_NAV_WORDS.match(rest.strip()))
 
 
 def is_media_only(text: str) -> bool:
+    if "![" not in text:
+        return False
     rest = strip_kinds(text, frozenset({"embed", "image"}))
     return rest != text and not rest.strip(" \t-*|")
 
@@ -419,4 +421,7 @@ def is_media_only(text: str) -> bool:
 @lru_cache(maxsize=1 << 14)
 def has_content(text: str) -> bool:
     """True when the rendered text has at least one letter or digit."""
-    return any(ch.isalnum() for ch in to_plain(text))
+    return _ALNUM.search(to_plain(text)) is not None
+
+
+_ALNUM = re.compile(r"[^\W_]")

@@ -9,10 +9,12 @@ why none did (`quizgen cards --explain`).
 from __future__ import annotations
 
 import html
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache, partial
 
 from quizgen import markup
 from quizgen.config import Config
@@ -230,6 +232,7 @@ def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) ->
 # ---------------------------------------------------------------- rendering
 
 
+@lru_cache(maxsize=1 << 14)
 def _piece_plain(piece: Piece) -> str:
     if piece.kind == "math":
         return f"$${piece.text}$$"
@@ -238,6 +241,7 @@ def _piece_plain(piece: Piece) -> str:
     return plain(piece.text)
 
 
+@lru_cache(maxsize=1 << 14)
 def _piece_html(piece: Piece) -> str:
     if piece.kind == "math":
         return f'<div class="math">\\[{html.escape(piece.text)}\\]</div>'
@@ -367,32 +371,63 @@ class VaultExtraction:
     notes: tuple[tuple[Note, Extraction], ...]
 
 
+# Below this many notes, starting worker processes costs more than it saves.
+PARALLEL_MIN_NOTES = 64
+
+
+def _workers(notes: int, requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if notes < PARALLEL_MIN_NOTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def extract_vault(
     notes: tuple[Note, ...] | list[Note],
     *,
     config: Config | None = None,
     progress: Callable[[Note], None] | None = None,
+    workers: int | None = None,
 ) -> VaultExtraction:
-    """The cards of several notes. Two notes with the same title in different folders could
-    give the same id: the later one is told apart by its path."""
+    """The cards of several notes, in note order. Notes are independent, so a large vault is
+    read on every core (`workers`; default: one per core from PARALLEL_MIN_NOTES notes). Two
+    notes with the same title in different folders could give the same id: the later one is
+    told apart by its path."""
     config = config or Config()
     cards: list[Card] = []
     problems: list[Diagnostic] = []
     per_note: list[tuple[Note, Extraction]] = []
     seen: set[str] = set()
-    for note in notes:
-        extraction = extract_cards(note, config=config)
-        fixed = []
-        for card in extraction.cards:
-            unique = card
-            if card.id in seen:
-                unique = replace(card, id=card_id(f"{note.rel_path}\x1f{card.id}"))
-            seen.add(unique.id)
-            fixed.append(unique)
-        extraction = replace(extraction, cards=tuple(fixed))
-        per_note.append((note, extraction))
-        cards.extend(fixed)
-        problems.extend(extraction.problems)
-        if progress is not None:
-            progress(note)
+    count = _workers(len(notes), workers)
+    if count > 1:
+        pool = ProcessPoolExecutor(count)
+        results: Iterator[Extraction] = pool.map(
+            partial(extract_cards, config=config), notes, chunksize=8
+        )
+    else:
+        pool = None
+        results = (extract_cards(note, config=config) for note in notes)
+    try:
+        for note, extracted in zip(notes, results, strict=True):
+            fixed = _unique(note, extracted, seen)
+            per_note.append((note, replace(extracted, cards=tuple(fixed))))
+            cards.extend(fixed)
+            problems.extend(extracted.problems)
+            if progress is not None:
+                progress(note)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return VaultExtraction(tuple(cards), tuple(problems), tuple(per_note))
+
+
+def _unique(note: Note, extraction: Extraction, seen: set[str]) -> list[Card]:
+    fixed = []
+    for card in extraction.cards:
+        unique = card
+        if card.id in seen:
+            unique = replace(card, id=card_id(f"{note.rel_path}\x1f{card.id}"))
+        seen.add(unique.id)
+        fixed.append(unique)
+    return fixed

@@ -76,8 +76,13 @@ _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|[IVXLCDM]+[.)-]|[A-Za-z][.)])\s+
 def title_of(node: Node) -> str:
     """A node's text as a parent in a question or breadcrumb: trailing colon dropped, and a
     heading's numbering (`6. Keystone species`, `I. Le monopole`) too."""
-    text = _TRAILING.sub("", node.text)
-    if node.kind is NodeKind.HEADING:
+    return _title(node.text, node.kind is NodeKind.HEADING)
+
+
+@lru_cache(maxsize=1 << 14)
+def _title(text: str, heading: bool) -> str:
+    text = _TRAILING.sub("", text)
+    if heading:
         text = _NUMBERING.sub("", markup.strip_kinds(text, frozenset({"html"}))) or text
     return text
 
@@ -186,6 +191,10 @@ class NodeContext:
     def is_explicit(self, text: str) -> bool:
         """Is this line an explicit card (so never an item of its parent's list)?"""
         seps = self.config.separators
+        if "{{c" not in text and not any(
+            s and s in text for s in (seps.inline, seps.inline_reversed)
+        ):
+            return False
         masked = markup.mask(text)
         for sep in (seps.inline_reversed, seps.inline):
             at = masked.find(sep) if sep else -1

@@ -97,10 +97,23 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 def _phrase_at(words: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
     """Length of the longest phrase of `phrases` starting at word i (0 if none)."""
-    for phrase in phrases:  # longest first
+    if i >= len(words):
+        return 0
+    for phrase in _by_first_word(phrases).get(words[i], ()):  # longest first
         if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
+
+
+@lru_cache(maxsize=64)
+def _by_first_word(
+    phrases: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in index.items()}
 
 
 def _comma_after(masked: str, tokens: tuple[Token, ...], i: int) -> int | None:

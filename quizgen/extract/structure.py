@@ -48,7 +48,8 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         if node.children:
             ctx.note("no text of its own: its children are asked on their own")
         return []
-    if sum(ch.isalnum() for ch in plain(title_of(node))) < _TINY:
+    title = plain(title_of(node))
+    if len(title) < 2 * _TINY and sum(ch.isalnum() for ch in title) < _TINY:
         ctx.note("too short to ask about (an answer key, a letter)")
         return []
     kids = ctx.answer_children

@@ -41,6 +41,9 @@ def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
 def _is_clause(text: str, ctx: NodeContext) -> bool:
     """Has the definition a subject and a conjugated verb of its own (`changes can affect ...`),
     rather than being a noun phrase (`an isolated process sharing the kernel`)?"""
+    words = plain(text).lower().split()
+    if len(words) < 3 or not any(w.strip(".,;:!?") in ctx.lang.verb_forms for w in words[1:5]):
+        return False  # no verb where a clause would have it: a name or a noun phrase
     for _, c in clauses_of(text, ctx.lang):
         if c.kind not in {"completion", "definition", "called"} or not c.subject:
             continue

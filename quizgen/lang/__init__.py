@@ -256,7 +256,7 @@ def detect_language(text: str) -> str:
     counts = dict.fromkeys(SUPPORTED, 0)
     stop = {code: get_language(code).stopwords for code in SUPPORTED}
     accents = 0
-    for n, m in enumerate(_WORD.finditer(text[:200_000])):
+    for n, m in enumerate(_WORD.finditer(text[:20_000])):
         word = m.group(0).lower()
         for code in SUPPORTED:
             if word in stop[code]:
