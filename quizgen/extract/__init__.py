@@ -192,10 +192,10 @@ def _skipped_titles() -> tuple[frozenset[str], tuple[str, ...]]:
 def _in_skipped_section(node: Node, ancestors: tuple[Node, ...]) -> bool:
     """Sections that hold no knowledge: to-do lists, reading lists, links, tables of contents."""
     names, prefixes = _skipped_titles()
-    for heading in (*ancestors, node):
-        if heading.kind is NodeKind.HEADING:
-            title = norm_key(title_of(heading))
-            if title in names or title.startswith(prefixes):
+    for holder in (*ancestors, node):
+        if holder.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM, NodeKind.CALLOUT):
+            title = norm_key(title_of(holder))
+            if title in names or (holder.kind is NodeKind.HEADING and title.startswith(prefixes)):
                 return True
     return False
 

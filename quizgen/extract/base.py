@@ -70,7 +70,7 @@ def words(text: str) -> int:
 _TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$")
 
 
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|[IVXLCDM]+[.)-]|[A-Za-z][.)])\s+(?=\S)")
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\s?[.):-]|[IVXLCDM]+\s?[.):-]|[A-Za-z][.)])\s+(?=\S)")
 
 
 def title_of(node: Node) -> str:
@@ -83,8 +83,8 @@ def title_of(node: Node) -> str:
 def _title(text: str, heading: bool) -> str:
     text = _TRAILING.sub("", text)
     if heading:
-        text = _NUMBERING.sub("", markup.strip_kinds(text, frozenset({"html"}))) or text
-    return text
+        text = markup.strip_kinds(text, frozenset({"html"}))
+    return _NUMBERING.sub("", text) or text
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")

@@ -342,6 +342,18 @@ def analyze(raw: str, lang: Language) -> Clause | None:
             return Clause("subjectless", template, "", _rest(raw, tokens, verb + length))
         return Clause("subjectless", "completion", "", main.strip())
 
+    commas = [
+        i for i in range(start, verb) if tokens[i].depth == 0 and masked[tokens[i].end - 1] == ","
+    ]
+    listing = commas and any(
+        _phrase_at(words, i, lang.coordinators) for i in range(commas[-1], verb)
+    )
+    if commas and commas[-1] + 1 < verb and not listing:  # `TCP, UDP and ICMP are` is one subject
+        # `n vectors, there exist ...`, `In 1900, the Empire ...`: what precedes the last
+        # comma before the verb sets the scene; the subject comes after it.
+        start = commas[-1] + 1
+        if any(p.search(raw[tokens[start].start :]) for p in lang.not_definitions):
+            return Clause("rejected")
     subject_tokens = tokens[start:verb]
     if len(subject_tokens) > 1 and subject_tokens[-1].word in lang.resumptive:
         subject_tokens = subject_tokens[:-1]  # `Le seul parti révolutionnaire, c'est ...`

@@ -24,6 +24,7 @@ from quizgen.extract.base import (
     norm_key,
     plain,
     title_of,
+    words,
 )
 from quizgen.extract.sentences import STRONG_KINDS
 from quizgen.extract.separators import split_term
@@ -197,9 +198,20 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
     return any(c.kind in STRONG_KINDS for _, c in clauses_of(kid.text, ctx.lang))
 
 
+LONG_PARENT_WORDS = 10
+
+
 def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     node = ctx.node
     parent = title_of(node)
+    term = ctx.term
+    if (
+        term is not None
+        and not term.label
+        and not term.implication
+        and words(parent) > LONG_PARENT_WORDS
+    ):
+        parent = term.term  # `Oligodendroglia - found in the CNS ... (40 words)`: name it
     sentence = ctx.has_subject(node)
     if any(_is_question(k) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
