@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import mimetypes
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from quizgen.markup import IMAGE_LABEL
+from quizgen.media import MediaResolver, Outside
 
 __all__ = ["Image", "MediaFinder", "image_label", "question_images"]
 
@@ -21,9 +23,6 @@ IMAGE_TYPES = {
 }
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # a drill is printed or imported, not a photo album
 _IMG_SRC = re.compile(r'<img\s[^>]*?src="([^"]+)"')
-# How the core writes an embedded image in plain text (`![[x.png]]` -> `[image: x.png]`).
-_IMAGE_LABEL = re.compile(r"\s*\[image: [^\]]+\]")
-_SKIPPED_DIRS = {".git", ".obsidian", ".trash", "node_modules", "__pycache__"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,52 +39,29 @@ def question_images(question_html: str) -> tuple[str, ...]:
 
 def image_label(text: str) -> str:
     """Plain text without the `[image: x.png]` placeholders, for formats that show the image."""
-    return _IMAGE_LABEL.sub("", text).strip()
+    return " ".join(IMAGE_LABEL.sub("", text).split())
 
 
 @dataclass
 class MediaFinder:
-    """Finds `x.png` next to the note, under the vault root, or anywhere in the vault by name
-    (Obsidian's shortest-path links). Never outside the vault root."""
+    """Finds `x.png` the way the Anki export does (quizgen.media: next to the note, from the
+    vault root, then by name, closest first), and loads it. Never outside the vault root."""
 
     root: Path | None
-    _by_name: dict[str, Path] | None = field(default=None, init=False)
+    _resolver: MediaResolver | None = field(default=None, init=False)
 
     def find(self, ref: str, note_path: str = "") -> Image | None:
         if self.root is None or "://" in ref or ref.startswith("data:"):
             return None
-        suffix = PurePosixPath(ref).suffix.lower()
-        if suffix not in IMAGE_TYPES:
+        if PurePosixPath(ref).suffix.lower() not in IMAGE_TYPES:
             return None
-        root = self.root.resolve()
-        folder = PurePosixPath(note_path).parent
-        for candidate in (root / folder / ref, root / ref):
-            found = self._inside(root, candidate)
-            if found is not None:
-                return self._load(found)
-        found = self._index().get(PurePosixPath(ref).name.casefold())
-        return self._load(found) if found is not None else None
-
-    @staticmethod
-    def _inside(root: Path, candidate: Path) -> Path | None:
+        if self._resolver is None:
+            self._resolver = MediaResolver(self.root)
         try:
-            resolved = candidate.resolve()
-        except OSError:
+            found = self._resolver.resolve(ref, note_path)
+        except Outside:
             return None
-        if resolved.is_file() and resolved.is_relative_to(root):
-            return resolved
-        return None
-
-    def _index(self) -> dict[str, Path]:
-        if self._by_name is None:
-            self._by_name = {}
-            assert self.root is not None
-            for folder, dirs, files in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-                for name in sorted(files):
-                    if PurePosixPath(name).suffix.lower() in IMAGE_TYPES:
-                        self._by_name.setdefault(name.casefold(), Path(folder) / name)
-        return self._by_name
+        return self._load(found) if found is not None else None
 
     @staticmethod
     def _load(path: Path) -> Image | None:
