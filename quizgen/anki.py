@@ -39,12 +39,10 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from quizgen.config import Config
 from quizgen.errors import QuizgenError
 from quizgen.extract import VaultExtraction
 from quizgen.media import MediaFile, MediaPlan, MediaRef, MediaResolver, plan_media, ref_line
-from quizgen.model import Card, CardKind, Diagnostic, NodeKind, Note
-from quizgen.outline import parse_note, walk
+from quizgen.model import Card, CardKind, Diagnostic, Note
 from quizgen.vault import Vault
 
 RETIRED_TAG: Final = "quizgen::retired"
@@ -316,7 +314,6 @@ class _Context:
     parent: str | None
     media: Mapping[tuple[str, str], str]  # (note, ref as written) -> name in the package
     media_digests: Mapping[str, str]  # name in the package -> content digest
-    diagrams: Mapping[tuple[str, int], str]  # (note, card line) -> mermaid source
 
 
 def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNote:
@@ -325,7 +322,7 @@ def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNot
     names = {ref: ctx.media[(path, ref)] for ref in card.media if (path, ref) in ctx.media}
     context = html.escape(" › ".join(card.context))
     extra = ""
-    mermaid = ctx.diagrams.get((path, card.source.line))
+    mermaid = card.diagram.rstrip("\n")
     if mermaid:
         extra = f'<pre><code class="language-mermaid">{html.escape(mermaid)}</code></pre>'
     kind, guid = card.kind, card.id
@@ -358,28 +355,6 @@ def _card_note(card: Card, ctx: _Context, problems: list[Diagnostic]) -> AnkiNot
         digest=_digest(kind, hashed, tags),
         media=shown,
     )
-
-
-_MERMAID = re.compile(r"^\s*(?:```|~~~)\s*mermaid", re.IGNORECASE | re.MULTILINE)
-
-
-def diagram_sources(note: Note, config: Config, lines: Iterable[int]) -> dict[int, str]:
-    """For card lines that fall inside a mermaid diagram of `note`: line -> diagram source."""
-    wanted = sorted(set(lines))
-    if not wanted:
-        return {}
-    spans: list[tuple[int, int, str]] = []
-    outline = parse_note(note.text, separators=config.separators, path=note.rel_path)
-    for node, _ancestors in walk(outline.root):
-        if node.kind is NodeKind.DIAGRAM and node.back:
-            spans.append((node.line, node.line + node.back.count("\n") + 1, node.back))
-    found: dict[int, str] = {}
-    for line in wanted:
-        for first, last, source in spans:
-            if first <= line <= last:
-                found[line] = source.rstrip("\n")
-                break
-    return found
 
 
 # ---------------------------------------------------------------- manifest
@@ -633,19 +608,8 @@ def build_anki(
     media = plan_media(refs, MediaResolver(vault.root))
     problems.extend(media.problems)
 
-    # The mermaid source is not on the card: parse again the few notes that hold a diagram.
-    diagrams: dict[tuple[str, int], str] = {}
-    lines_by_note: dict[str, list[int]] = {}
-    for c in cards:
-        note_of_card = texts.get(c.source.path)
-        if note_of_card is not None and _MERMAID.search(note_of_card.text):
-            lines_by_note.setdefault(c.source.path, []).append(c.source.line)
-    for path, lines in lines_by_note.items():
-        for line, mermaid in diagram_sources(texts[path], vault.config, lines).items():
-            diagrams[(path, line)] = mermaid
-
     digests = {f.name: f.digest for f in media.files}
-    ctx = _Context(obsidian_vault(vault), parent_deck, media.names, digests, diagrams)
+    ctx = _Context(obsidian_vault(vault), parent_deck, media.names, digests)
     notes: list[AnkiNote] = []
     seen: set[str] = set()
     for card in cards:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from quizgen import anki as export
 from quizgen.cli.common import DEFAULT_NOTES, open_vault, paths_argument, warn
 from quizgen.errors import QuizgenError, UsageError
 from quizgen.extract import extract_vault
-from quizgen.model import Diagnostic, Note
+from quizgen.model import Diagnostic
 
 DEFAULT_OUTPUT = Path("decks")
 WARNINGS_FILE = "quizgen-warnings.txt"
@@ -80,8 +80,9 @@ def anki(
     large = len(vault.notes) >= LARGE_VAULT and console.is_terminal
     with _progress(console, enabled=large) as progress:
         task = progress.add_task("Extracting cards", total=len(vault.notes))
-        notes = _Ticking(vault.notes, lambda: progress.advance(task))
-        extraction = extract_vault(notes, config=vault.config)
+        extraction = extract_vault(
+            vault.notes, config=vault.config, progress=lambda _note: progress.advance(task)
+        )
         problems.extend(extraction.problems)
         progress.update(task, description="Building notes")
         build = export.build_anki(
@@ -150,19 +151,6 @@ def _targets(
             path = folder / f"{stem} ({n}).apkg"
         targets[path] = notes
     return targets
-
-
-class _Ticking(list[Note]):
-    """The notes, ticking a progress bar as extract_vault takes each one in turn."""
-
-    def __init__(self, notes: Iterable[Note], tick: Callable[[], None]) -> None:
-        super().__init__(notes)
-        self._tick = tick
-
-    def __iter__(self) -> Iterator[Note]:
-        for note in super().__iter__():
-            yield note
-            self._tick()
 
 
 def _progress(console: Console, *, enabled: bool) -> Progress:
