@@ -771,7 +771,8 @@ def _logistics(text: str) -> bool:
 def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
     tags = _split_values(front.get("tags", front.get("tag")))
     for value in lines.get("tags", []) + lines.get("tag", []):
-        tags.extend(v.lstrip("#") for v in re.split(r"[,\s]+", value) if v.strip("#"))
+        # `Tags: #a #b`, `tags: [a, b]` (a front matter that lost its `---`)
+        tags.extend(v.lstrip("#") for v in re.split(r"[,\s\[\]]+", value) if v.strip("#"))
     course = front.get("course") or front.get("cours")
     if not course:
         for key in ("course", "cours", "module", "matière", "subject"):

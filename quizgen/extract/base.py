@@ -161,10 +161,10 @@ class NodeContext:
         text = self.node.text
         if not text.strip() or not markup.has_content(text):
             return "empty"
-        if markup.is_link_only(text):
-            return "navigation link only"
         if markup.is_media_only(text):
             return "image only"
+        if markup.is_link_only(text):
+            return "navigation link only"
         return ""
 
     @cached_property
