@@ -201,6 +201,18 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
 LONG_PARENT_WORDS = 10
 
 
+def _short_name(ctx: NodeContext) -> str:
+    """A long parent line named by its term or the subject it defines (`Oligodendroglia - found
+    in the CNS ... (40 words)` -> `Oligodendroglia`; `Une clause abusive désigne ...`)."""
+    term = ctx.term
+    if term is not None and not term.label and not term.implication:
+        return term.term
+    for _, clause in ctx.clauses:
+        if clause.kind in STRONG_KINDS and clause.subject:
+            return clause.subject
+    return ""
+
+
 def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     node = ctx.node
     parent = title_of(node)
@@ -223,10 +235,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         return Draft(
             rule="remark",
             template="remark",
-            fields={
-                "parent": title_of(section) if section else ctx.note_title,
-                "label": plain(parent).strip(" :*_"),
-            },
+            fields={"parent": title_of(section) if section else ctx.note_title},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang), "remark"),
             kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,

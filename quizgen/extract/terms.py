@@ -21,9 +21,22 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS, is_date
+from quizgen.extract.separators import POINTER_ONLY, split_term
 from quizgen.model import Node, NodeKind
 
 MAX_DETAIL = 3
+
+
+def _name_of(parent: Node, ctx: NodeContext) -> str:
+    """How to name the parent in a term's question: its title when that names a thing, or its
+    own term (`Liberté contractuelle : chacun est libre ...` -> `Liberté contractuelle`)."""
+    if _names_a_thing(parent, ctx):
+        return title_of(parent)
+    if parent.kind in (NodeKind.ITEM, NodeKind.LINE):
+        split = split_term(parent.text, ctx.lang)
+        if split is not None and not split.label and not split.implication:
+            return split.term
+    return ""
 
 
 def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
@@ -86,8 +99,9 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         ]
     fields = {"term": split.term}
     template = "term_bare"
-    if parent is not None and _names_a_thing(parent, ctx):
-        fields["parent"] = title_of(parent)
+    parent_name = _name_of(parent, ctx) if parent is not None else ""
+    if parent_name:
+        fields["parent"] = parent_name
         template = "term"
     if _is_clause(split.definition, ctx):
         # `**pH**: changes can affect the speed of a reaction` is about pH, not what pH is.
@@ -125,6 +139,9 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     ]
 
 
+_REFERENCE = re.compile(
+    r"^(?:art|article|arts|al|§|p|pp|chap|ch|slide|diapo|fig|eq|éq|ex)\b\.?\s*[\d\s.,-]+", re.I
+)
 _ASIDE = re.compile(r"^(?P<name>[^()]{2,80}?)\s*\((?P<aside>[^()]{2,160})\)[\s.;,]*$")
 MAX_ASIDE_NAME_WORDS = 6
 
@@ -150,9 +167,11 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
         words(name) > MAX_ASIDE_NAME_WORDS
         or not markup.has_content(name)
         or first in ctx.lang.pointers
+        or POINTER_ONLY.match(aside)
+        or _REFERENCE.match(aside)
         or find_acronyms(markup.to_plain(text), ctx.lang)
     ):
-        return []
+        return []  # `l'erreur (art. 1132)`, `(cf. cours 6)`: a reference, not what it is
     return [
         Draft(
             rule="aside",
@@ -175,7 +194,7 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
         Draft(
             rule="remark",
             template="remark",
-            fields={"parent": title_of(parent), "label": plain(term.term).strip("*_ ")},
+            fields={"parent": title_of(parent)},
             answer=(Piece(term.definition),),
             anchor=(norm_key(title_of(parent)), norm_key(term.definition)[:60]),
         )
