@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Final
 
 MASK: Final = "\ue000"  # a private-use character: never in real text, one per masked char
+ZWSP: Final = "\u200b"  # stands in for markers the analysis drops; rendering removes it
 # How an embedded image reads in plain text; exporters that show the image drop it.
 IMAGE_LABEL: Final = re.compile(r"\[image: [^\]\n]+\]")
 
@@ -32,14 +33,15 @@ AUDIO_VIDEO_EXTENSIONS: Final = frozenset(
 # Order matters: at each position the first alternative that matches wins.
 _INLINE = re.compile(
     r"""
-    (?=[<`$!\[\\*_=~{#&\s])  # every form starts with one of these: a cheap test first
-    (?P<comment><!--(?:.{0,2000}?)(?:-->|$))
+    (?=[<`$!\[\\*_=~{#&+^\s])  # every form starts with one of these: a cheap test first
+    (?P<comment><!--(?:.{0,2000}?)(?:-->|$)|\{%.{0,300}?%\}|\{\{<.{0,300}?>\}\}|\{\{%.{0,300}?%\}\})
   | (?P<code>(?P<ticks>`{1,3})(?P<code_body>[^`].{0,2000}?|`)(?P=ticks)(?!`))
   | (?P<math2>\$\$(?P<math2_body>[^$]{1,4000}?)\$\$)
   | (?P<math>\$(?P<math_body>[^\s$](?:[^$\n]{0,2000}?[^\s$\\])?)\$(?!\d))
   | (?P<embed>!\[\[(?P<embed_target>[^\[\]\n|]{1,200})(?:\|(?P<embed_alias>[^\[\]\n]{0,200}))?\]\])
   | (?P<wiki>\[\[(?P<wiki_target>[^\[\]\n|]{0,200})(?:\|(?P<wiki_alias>[^\[\]\n]{0,200}))?\]\])
   | (?P<image>!\[(?P<image_alt>[^\[\]\n]{0,300})\]\((?P<image_src>[^)\n]{0,500})\))
+  | (?P<pandoc_span>\[(?P<pspan_text>[^\[\]\n]{1,300})\]\{[.#][^}\n]{0,100}\})
   | (?P<link>\[(?P<link_text>[^\[\]\n]{1,300})\]
              \((?P<link_href>[^)\s]{0,1000})(?:\s+"[^"\n]{0,500}")?\))
   | (?P<autolink><(?P<autolink_url>(?:https?|mailto|ftp):[^>\s]{1,1000})>)
@@ -54,6 +56,8 @@ _INLINE = re.compile(
            |__(?=\S)(?P<bold_body2>.{0,1000}?[^\s\\])__)
   | (?P<highlight>==(?=[^\s=])(?P<hl_body>.{0,1000}?[^\s\\=])==)
   | (?P<strike>~~(?=\S)(?P<strike_body>.{0,1000}?\S)~~)
+  | (?P<insert>\+\+(?=\S)(?P<ins_body>.{0,1000}?\S)\+\+)
+  | (?P<caret>(?<=\w)\^(?P<caret_body>[^\s^]{1,20})\^)
   | (?P<italic>\*(?=[^\s*])(?P<it_body>.{0,1000}?[^\s*\\])\*
              |(?<!\w)_(?=[^\s_])(?P<it_body2>.{0,1000}?[^\s_\\])_(?!\w))
   | (?P<footnote>\[\^[^\]\s]{1,100}\])
@@ -182,11 +186,17 @@ def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> s
             tag = _tag_name(m.group(0))
             if tag == "br":
                 return " "
+            if tag in ("sup", "sub") and not m.group(0).startswith("</"):
+                return "^" if tag == "sup" else "_"  # `2<sup>128</sup>` reads 2^128, not 2128
             return "" if tag in _FORMATTING_TAGS or tag in _DROPPED_TAGS else m.group(0)
         case "entity":
             return html.unescape(m.group(0))
         case "escape":
             return g("escaped")
+        case "pandoc_span" | "insert":
+            return render(g("pspan_text") or g("ins_body"))
+        case "caret":
+            return f"^{g('caret_body')}"
         case "bold" | "highlight" | "strike" | "italic" | "bolditalic":
             body = (
                 g("bold_body")
@@ -259,6 +269,12 @@ def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> st
             return f"<mark>{render(g('hl_body'))}</mark>"
         case "strike":
             return f"<del>{render(g('strike_body'))}</del>"
+        case "pandoc_span":
+            return render(g("pspan_text"))
+        case "insert":
+            return f"<u>{render(g('ins_body'))}</u>"
+        case "caret":
+            return f"<sup>{esc(g('caret_body'))}</sup>"
         case "italic":
             return f"<em>{render(g('it_body') or g('it_body2'))}</em>"
         case _:
@@ -283,15 +299,17 @@ def _render(text: str, piece: Callable[[str, re.Match[str], Callable[[str], str]
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
+_INVISIBLE = re.compile("\u200b+")
 
 
 # Text without any of these characters has no inline markup at all (most lines of a note).
-_SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^&]")
+_SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^&+]")
 
 
 @lru_cache(maxsize=1 << 16)
 def to_plain(text: str) -> str:
     """Inline Markdown -> readable plain text (math kept as `$...$` for MathJax-minded readers)."""
+    text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):
         return _SPACES.sub(" ", text).strip()
     return _SPACES.sub(" ", _render(text, _plain_piece, lambda s: s)).strip()
@@ -300,6 +318,7 @@ def to_plain(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def to_html(text: str) -> str:
     """Inline Markdown -> HTML in which everything from the note is escaped."""
+    text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):
         return _SPACES.sub(" ", html.escape(text)).strip()
     return _balance(_SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip())
@@ -360,6 +379,8 @@ _BODY_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "italic": ("it_body", "it_body2"),
     "highlight": ("hl_body",),
     "strike": ("strike_body",),
+    "insert": ("ins_body",),
+    "pandoc_span": ("pspan_text",),
     "anki_cloze": ("anki_body",),
     "wiki": ("wiki_target",),
     "embed": ("embed_target",),
@@ -386,6 +407,11 @@ _NAV_WORDS = re.compile(
     r"suivant|précédent|precedent|sommaire|see also|voir aussi)*$"
 )
 _LINKLIKE = frozenset({"embed", "wiki", "image", "link", "autolink", "url", "tag"})
+
+
+def is_navigation_word(text: str) -> bool:
+    """`up`, `index`, `← prev`: words that only move around a vault."""
+    return bool(text.strip()) and bool(_NAV_WORDS.match(text.strip()))
 
 
 @lru_cache(maxsize=1 << 14)

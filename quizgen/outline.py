@@ -17,6 +17,7 @@ markdown-it's inline pass is switched off: `markup.py` does inline work, on dema
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,6 +48,8 @@ _BARE_MARKER = re.compile(r"^(?:[*+-]|\d{1,9}[.)])$")
 _CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?\s*(.*)$")
 _COMMENT_ONLY = re.compile(r"^(?:<!--.*?-->\s*)+$")
 _TAGS_ONLY = re.compile(r"^(?:#[\w/-]*[^\W\d][\w/-]*\s*)+$")
+_TERM_START = re.compile(r"^[^\s:]+(?:\s+[^\s:]+){0,5}\s*(?::|\s[-–—=]|->|=>|→)\s")
+_DEFINITION_LIST = re.compile(r"^:\s+(\S.*)$")  # pandoc / MyST: `Term` then `: definition`
 _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?|===)\s*([\w-]+)?\s*(?:"([^"]*)")?\s*$')
 _INLINE_BULLET = re.compile(r"^([*+-]|\d{1,9}[.)])\s+(\S.*)$")
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
@@ -89,6 +92,14 @@ def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 _DATE_TIME = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{1,2}[:h]\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
 )
+
+
+@cache
+def _introducing_words() -> frozenset[str]:
+    """Words a line can end on when the list below it finishes the sentence."""
+    return frozenset(
+        str(k).lower() for code in SUPPORTED for k in _data(code).get("introducing_words", [])
+    )
 
 
 @cache
@@ -228,15 +239,22 @@ def _width(prefix: str) -> int:
     return col
 
 
-def _is_intro(text: str) -> bool:
-    """Does this line announce what follows (`4 étapes :`, `**Assumptions**`, a question)?"""
+def announces(text: str) -> bool:
+    """Does this line announce what follows (`4 étapes :`, `**Assumptions**`, a question,
+    `Un nucléotide est composé de`)?"""
     stripped = markup.strip_kinds(text, frozenset({"comment"})).rstrip(" \t\u00a0\u202f*_")
-    return stripped.endswith((":", "?", "：")) or bool(_BOLD_LABEL.match(text.strip()))
+    if stripped.endswith((":", "?", "：")) or _BOLD_LABEL.match(text.strip()):
+        return True
+    last = stripped.rsplit(None, 1)[-1].lower() if stripped.strip() else ""
+    return len(stripped.split()) >= 3 and last in _introducing_words()
 
 
 def _should_join(previous: str, text: str) -> bool:
-    """A soft-wrapped sentence: the previous line is unfinished and this one carries on."""
+    """A soft-wrapped sentence: the previous line is unfinished and this one carries on. Not
+    when the line is a `term : definition` of its own (a glossary without blank lines)."""
     if not previous or previous.endswith((".", "!", "?", ":", ";")):
+        return False
+    if _TERM_START.match(text):
         return False
     return (
         previous.endswith(",")
@@ -286,7 +304,7 @@ class _Converter:
         if state.owner is not None:  # a heading inside a list item: just a line
             state.out.extend(self.lines(block.content, block.start, None))
             return
-        title = self._clip(block.content.strip(), block.start + 1)
+        title = self._clip(block.content.strip().lstrip("> ").strip(), block.start + 1)
         state.out.append(_Draft(NodeKind.HEADING, title, block.start + 1,
                                 level=block.level))  # fmt: skip
         state.intro = None
@@ -323,7 +341,7 @@ class _Converter:
             return
         last = drafts[-1]
         state.last_line = last
-        state.intro = last if last.kind in (NodeKind.LINE,) and _is_intro(last.text) else None
+        state.intro = last if last.kind in (NodeKind.LINE,) and announces(last.text) else None
         state.intro_list = ()
 
     def _list(self, block: _Block, state: _State) -> None:
@@ -484,6 +502,8 @@ class _Converter:
             if offset in consumed:
                 continue
             text = raw.strip().rstrip("\u00a0\u202f")
+            if text.endswith("\\") and not text.endswith("\\\\"):
+                text = text[:-1].rstrip()  # a hard line break, not text
             if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
                 continue
             line = start + offset + 1
@@ -518,10 +538,13 @@ class _Converter:
                         last_arrow = draft
             else:
                 admonition = _ADMONITION.match(text)
-                if admonition:  # mkdocs `??? abstract "Bilan"`: its title, content indented below
-                    text = admonition.group(2) or (admonition.group(1) or "").capitalize()
-                    if not text:
-                        continue
+                if admonition:
+                    # mkdocs `??? abstract "Bilan"`: its title; `!!! note` alone is no title.
+                    text = admonition.group(2) or ""
+                definition = _DEFINITION_LIST.match(text)
+                if definition and previous is not None and previous.kind is NodeKind.LINE:
+                    previous.text = f"{previous.text} : {definition.group(1)}"
+                    continue
                 bullet = _INLINE_BULLET.match(text)
                 if bullet:
                     draft = _Draft(NodeKind.ITEM, bullet.group(2), line, marker=bullet.group(1),
@@ -537,7 +560,7 @@ class _Converter:
                 else:
                     top.append(draft)
                 # A line ending with `:` owns the lines that follow it at its own indentation.
-                owns_followers = draft.kind is NodeKind.LINE and _is_intro(draft.text)
+                owns_followers = draft.kind is NodeKind.LINE and announces(draft.text)
                 stack.append((indent - 1 if owns_followers else indent, draft))
                 last_plain, last_arrow = draft, None
             previous = draft
@@ -706,6 +729,25 @@ def _split_values(value: Any) -> list[str]:
     return [v for v in re.split(r"[,\s]+", str(value)) if v]
 
 
+def _toml_front_matter(text: str) -> tuple[str, str | None]:
+    """Hugo's `+++` TOML front matter: taken out (its lines left blank, so line numbers hold)."""
+    if not text.startswith("+++\n"):
+        return text, None
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "+++":
+            content = "\n".join(lines[1:end])
+            return "\n" * (end + 1) + "\n".join(lines[end + 1 :]), content
+    return text, None
+
+
+def _parse_toml(content: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    try:
+        return tomllib.loads(content), []
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [Diagnostic(path, 1, f"front matter: {exc}; note read without it")]
+
+
 # libyaml's loader when PyYAML was built with it: 10x faster on thousands of notes.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -799,10 +841,13 @@ def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
+    text, toml_front = _toml_front_matter(text)
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
     converter = _Converter(separators or Separators(), path, text)
     front_data, problems = _front_matter(front, path)
+    if toml_front is not None:
+        front_data, problems = _parse_toml(toml_front, path)
     if deepest >= MAX_NESTING - 3:
         problems.append(
             Diagnostic(

@@ -125,19 +125,20 @@ def extract_cards(
     deck = note_deck(note, meta, config)
     note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
     pending: list[tuple[Draft, NodeContext]] = []
+    problems: list[Diagnostic] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
     for node, ancestors in walk(outline.root):
-        ctx = NodeContext(node, ancestors, lang, config, note.title)
+        ctx = NodeContext(node, ancestors, lang, config, note.title, answered=id(node) in covered)
         if _in_skipped_section(node, ancestors):
             trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (),
                                     "in a to-do, reading-list or links section"))  # fmt: skip
             continue
-        drafts = explicit_rule(ctx)
+        drafts = _apply(explicit_rule, "explicit", ctx, problems, note)
         fired = ["explicit"] if drafts else []
         if not drafts:
-            for _name, rule in RULES:
-                produced = rule(ctx)
+            for name, rule in RULES:
+                produced = _apply(rule, name, ctx, problems, note)
                 if produced:
                     fired.extend(sorted({d.rule for d in produced}))
                     drafts.extend(produced)
@@ -151,7 +152,22 @@ def extract_cards(
         _render(draft, ctx, note, lang, deck=deck, note_tags=note_tags)
         for draft, ctx in _merge_statements(pending)
     ]
-    return Extraction(_finish(cards), outline.problems, tuple(trace), lang.code)
+    return Extraction(_finish(cards), (*outline.problems, *problems), tuple(trace), lang.code)
+
+
+def _apply(
+    rule: Rule, name: str, ctx: NodeContext, problems: list[Diagnostic], note: Note
+) -> list[Draft]:
+    """Run one rule on one node. A rule that fails on some odd line costs that line's card, not
+    the note or the run: the user gets a warning naming the line, never a traceback."""
+    try:
+        return rule(ctx)
+    except Exception as exc:
+        message = (
+            f"rule {name!r} failed on this line ({type(exc).__name__}: {exc}); please report it"
+        )
+        problems.append(Diagnostic(note.rel_path, ctx.node.line, message))
+        return []
 
 
 def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Draft, NodeContext]]:
@@ -350,8 +366,9 @@ def _finish(cards: list[Card]) -> tuple[Card, ...]:
     done: list[Card] = []
     previous_id = ""
     for card in cards:
-        q, a = norm_key(card.question), norm_key(card.answer)
-        if not q or not a or q == a or (q, a) in seen:
+        # Only case and spacing count here: `$\cos(-\theta)=$` and `$\cos(\theta)$` differ.
+        q, a = " ".join(card.question.casefold().split()), " ".join(card.answer.casefold().split())
+        if not norm_key(q) or not norm_key(a) or q == a or (q, a) in seen:
             continue
         if _BLANKS.search(card.question) or _BLANKS.search(card.answer):
             continue  # an exercise with blanks to fill (`un .......... de`), not knowledge

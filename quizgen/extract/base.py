@@ -11,10 +11,16 @@ from typing import Final
 
 from quizgen import markup
 from quizgen.config import Config
-from quizgen.extract.sentences import Clause, analyze_sentence, split_sentences
+from quizgen.extract.sentences import (
+    Clause,
+    analyze_sentence,
+    split_sentences,
+    unwrap_long_emphasis,
+)
 from quizgen.extract.separators import POINTER_ONLY, TermSplit, is_code_scope, split_term
 from quizgen.lang import Language
 from quizgen.model import CardKind, Node, NodeKind
+from quizgen.outline import announces
 
 BLANK: Final = "\ue001"  # a cloze gap, replaced after rendering
 CLOZE_OPEN: Final = "\ue002"  # around a deletion in the Anki cloze text
@@ -125,6 +131,7 @@ class NodeContext:
     lang: Language
     config: Config
     note_title: str
+    answered: bool = False  # an answer of its parent's list, detail or question card
     notes: list[str] = field(default_factory=list)  # why rules declined, for --explain
 
     def note(self, why: str) -> None:
@@ -163,9 +170,23 @@ class NodeContext:
             return "empty"
         if markup.is_media_only(text):
             return "image only"
-        if markup.is_link_only(text):
+        if markup.is_link_only(text) and not self._listed_link(self.node, self.parent):
             return "navigation link only"
         return ""
+
+    @staticmethod
+    def _listed_link(node: Node, parent: Node | None) -> bool:
+        """`## Traitements` / `- [[Betabloquants]]` / `- [[IEC]]`: a list of linked concepts
+        under a subject is content; a lone `[[Index|up]]` line is navigation."""
+        if (
+            node.kind is not NodeKind.ITEM
+            or parent is None
+            or not _WIKI_ONLY.match(node.text.strip())
+            or markup.is_navigation_word(plain(node.text))  # `[[Index|up]]`, `[[Home]]`
+        ):
+            return False
+        items = [c for c in parent.children if c.kind is NodeKind.ITEM]
+        return len(items) >= 2 and parent.kind is not NodeKind.DOCUMENT
 
     @cached_property
     def answer_children(self) -> tuple[Node, ...]:
@@ -178,7 +199,8 @@ class NodeContext:
                 text = child.text.strip()
                 if not markup.has_content(text) and not markup.is_media_only(text):
                     continue
-                if markup.is_link_only(text) or plain(text).lower() in self.lang.connectors:
+                link = markup.is_link_only(text) and not self._listed_link(child, self.node)
+                if link or plain(text).lower() in self.lang.connectors:
                     continue
                 key = plain(text).split(":", 1)[0].strip(" *_").lower()
                 if ":" in text and key in self.lang.admin_keys:
@@ -218,7 +240,7 @@ class NodeContext:
         """(offset in the node's text, clause) for every clause of every sentence."""
         if self.node.kind not in TEXT_KINDS or self.skip_reason:
             return ()
-        text = self.node.text
+        text = unwrap_long_emphasis(self.node.text)
         offset = 0
         term = self.term
         if term is not None and not term.label and not term.implication:
@@ -261,6 +283,10 @@ class NodeContext:
                     continue
                 if "::" in body or "}}" in body or sentence_words - n < 3:
                     continue
+                if body_plain.rstrip(
+                    " :"
+                ).lower() in self.lang.labels or body_plain.rstrip().endswith(":"):
+                    continue  # `**Définition :** ...`: a label, not the word to remember
                 rest = plain(sentence[: span.start] + sentence[span.end :]).strip(" -:–—")
                 if POINTER_ONLY.match(rest):
                     continue  # `**Course staff** - Slide 15`: nothing to remember around it
@@ -284,9 +310,8 @@ class NodeContext:
         return ""
 
     def is_intro(self) -> bool:
-        """A line that announces its children (`Méthodes :`, a question)."""
-        text = markup.strip_kinds(self.node.text, frozenset({"comment"})).rstrip()
-        return bool(self.node.children) and text.endswith((":", "?", "："))
+        """A line that announces its children (`Méthodes :`, a question, `X est composé de`)."""
+        return bool(self.node.children) and announces(self.node.text)
 
     def short(self, node: Node) -> bool:
         return words(title_of(node)) <= SHORT_PARENT_WORDS
@@ -300,10 +325,22 @@ class NodeContext:
         )
 
 
+_WIKI_ONLY: Final = re.compile(r"^\[\[[^\]|#]+(?:\|[^\]]+)?\]\]$")
 _NOT_A_CONCEPT: Final = frozenset({"condition", "pronoun", "demonstrative", "generic"})
 _ANTECEDENT_KINDS: Final = frozenset(
     {"definition", "called", "named", "purpose", "designates", "consists", "serves", "completion"}
 )
+
+
+_SCAFFOLD = re.compile(
+    r"^\W*([^\W\d_]+)\.?\s*(?:n[°o]\.?\s*)?[\dIVXivx]+(?:[.)\-]\d+)*\s*[:.)-]?\W*$"
+)
+
+
+def is_scaffold(text: str, lang: Language) -> bool:
+    """`Question 3`, `Exercice 2 :`, `Doc. 1`, `Étape 4`: a worksheet's numbering, not a subject."""
+    m = _SCAFFOLD.match(plain(text))
+    return m is not None and m.group(1).lower() in lang.scaffold_words
 
 
 @lru_cache(maxsize=1 << 14)

@@ -8,7 +8,7 @@ takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is wo
 
 from __future__ import annotations
 
-from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, title_of
+from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, title_of
 from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, split_sentences
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
@@ -70,7 +70,10 @@ def _gap_in_predicate(ctx: NodeContext, offset: int, clause: Clause) -> bool:
     sentence says; the cloze asks exactly that, a "What is water?" card would not."""
     if clause.kind not in STRONG_KINDS and clause.kind != "completion":
         return False
-    return any(gap.start >= offset + clause.subject_end for gap in ctx.emphasis_gaps)
+    return any(
+        gap.sentence_start <= offset < gap.sentence_end and gap.start >= offset + clause.subject_end
+        for gap in ctx.emphasis_gaps
+    )
 
 
 def _dangling(predicate: str, lang: Language) -> bool:
@@ -88,9 +91,10 @@ def _dangling(predicate: str, lang: Language) -> bool:
 def _pronoun_draft(clause: Clause, offset: int, ctx: NodeContext) -> Draft | None:
     """`Elle est formée de ...` after `Une solution tampon est ...`: ask about the solution;
     `They remain zombies until ...` with no antecedent: cut at `until`."""
-    antecedent = ctx.antecedent(offset)
-    prefer_split = clause.kind == "demonstrative" and clause.split_rest
-    if antecedent and not prefer_split:
+    # `These are regional ...` may point at anything said before: only `il`, `elle`, `they`
+    # stand surely for the subject before them.
+    antecedent = ctx.antecedent(offset) if clause.kind == "pronoun" else ""
+    if antecedent:
         resolved = Clause("completion", "completion", antecedent, clause.predicate)
         return _draft(resolved, antecedent, ctx)
     if clause.split_rest:
@@ -112,6 +116,8 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         and parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
         and node.kind is NodeKind.LINE
         and bool(parent.text.strip())
+        and not is_scaffold(parent.text, ctx.lang)
+        and not parent.text.rstrip().endswith(("?", "？"))
     )
     has_children = bool(ctx.answer_children)
     # A line under another line is one of its parent's answers: only a real definition in it
@@ -148,15 +154,17 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
             assert parent is not None
             title = title_of(parent)
             if kind == "fragment":
-                starts_with_article = clause.predicate.split(" ", 1)[0].lower() in ctx.lang.articles
-                if not (starts_with_article and _first_text_child(parent, node)):
+                first = clause.predicate.split(" ", 1)[0].lower()
+                if not (first in ctx.lang.articles and _first_text_child(parent, node)):
                     ctx.note("a fragment without a verb")
                     continue
-                as_definition = Clause("definition", "definition", title, clause.predicate)
-                draft = _draft(as_definition, title, ctx)
+                # `A mix of graph theory and ...` under `# Bayesian Networks` defines it.
+                template = "definition"
+                described = Clause(template, template, title, clause.predicate)
+                draft = _draft(described, title, ctx)
             else:
                 draft = _draft(clause, title, ctx)
-        elif kind == "completion" and not statements:
+        elif kind == "completion" and not statements and ctx.answered:
             ctx.note("a statement in a bullet: its parent's card asks it")
             continue
         else:

@@ -14,14 +14,14 @@ from functools import lru_cache
 from typing import Final
 
 from quizgen.lang import Language
-from quizgen.markup import MASK, mask, spans
+from quizgen.markup import MASK, ZWSP, mask, spans
 
 MAX_SUBJECT_WORDS: Final = 14  # French elisions (`l'`, `d'`) count as words
 _EMPHASIS: Final = frozenset({"bold", "italic", "highlight"})
 _EDGE_PUNCT: Final = '.,;:!?()[]{}"«»“”‘’…*_=~'
 _TOKEN_ELIDING = re.compile(r"[^\W\d_]{1,7}['’](?=[^\W\d_]|" + MASK + r")|\S+")
 _TOKEN_PLAIN = re.compile(r"\S+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]?\s+(?=[\"«“(\[$*_`" + MASK + r"]?[^\W\d_a-zà-ÿ])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]?\s+(?=[\"«“(\[$*_`=" + MASK + r"]{0,3}[^\W\d_a-zà-ÿ])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|cf|ex|vs|fig|p|pp|dr|mr|mrs|ms|mme|mlle|st|no|vol|ch|sec|approx|resp"
     r"|env|av|apr|J\.-C)|\b[A-Za-z])\.$",
@@ -452,6 +452,24 @@ STRONG_KINDS: Final = frozenset(
     {"definition", "called", "named", "purpose", "designates", "consists", "serves"}
 )
 _STRONG_KINDS = STRONG_KINDS
+
+
+_LONG_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{25,}?)(?<=\S)\1")
+
+
+def unwrap_long_emphasis(raw: str) -> str:
+    """`Quand la **lumière change de milieu, elle change de direction.**`: bold over a whole
+    clause is emphasis, not a term. Its markers become zero-width spaces (offsets hold,
+    rendering drops them), so no split can fall inside them and leave a stray `**`."""
+    if "**" not in raw and "__" not in raw:
+        return raw
+
+    def blank(m: re.Match[str]) -> str:
+        if len(m.group(2).split()) < 6:
+            return m.group(0)
+        return ZWSP * len(m.group(1)) + m.group(2) + ZWSP * len(m.group(1))
+
+    return _LONG_EMPHASIS.sub(blank, raw)
 
 
 @lru_cache(maxsize=1 << 14)

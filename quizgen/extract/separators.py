@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Final
 
 from quizgen import markup
-from quizgen.extract.sentences import find_verb, tokenize
+from quizgen.extract.sentences import find_verb, tokenize, unwrap_long_emphasis
 from quizgen.lang import Language
 
 MAX_TERM_WORDS: Final = 6
@@ -68,8 +68,7 @@ def _between_numbers(text: str, m: re.Match[str]) -> bool:
     last = before.rsplit(None, 1)[-1] if before.strip() else ""
     first = after.split(None, 1)[0] if after.strip() else ""
     symbol = re.compile(r"[A-Za-z0-9]{1,2}")
-    return bool(m.lastgroup == "arrow" and symbol.fullmatch(last) and symbol.fullmatch(first)
-                and " " in before.strip())  # fmt: skip
+    return bool(m.lastgroup == "arrow" and symbol.fullmatch(last) and symbol.fullmatch(first))
 
 
 # A definition that only points elsewhere: a slide, a page, a link, an e-mail address.
@@ -97,7 +96,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     the first that gives a real term (short, not a clause) wins, else the first that gives a
     cause -> consequence line. In `pH = 7 : neutre` the colon splits, in
     `Rm = recette ... Rm > 0 → ...` the `=` does."""
-    text = _unwrap(text)
+    text = unwrap_long_emphasis(_unwrap(text))
     m = _BOLD_LABEL.match(text)
     if m:  # `**Note:** ...`
         return _judge(m.group("term"), text[m.end() :], "colon", lang, text)
@@ -110,7 +109,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     dashes = sum(1 for kind, _ in found if kind == "dash")
     fallback: TermSplit | None = None
     for separator, m in sorted(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start())):
-        if separator == "dash" and dashes > 1:
+        if separator == "dash" and dashes > 1 and _words(text[: m.start()]) > 2:
             continue  # `127k tués - 50k morts - 27k par maladie`: a list, not a definition
         split = _judge(text[: m.start()].strip(), text[m.end() :].strip(), separator, lang, text)
         if split is None:
@@ -144,8 +143,15 @@ def _judge(
     if separator == "dash" and n > MAX_DASH_TERM_WORDS:
         return None  # a dash inside prose is an aside, not a definition
     first = term_plain.split(" ", 1)[0].lower()
-    if separator != "arrow" and any((first,) == p for p in lang.subordinators):
-        return None  # `Si Cm = 0, l'entreprise ...`: a condition, not a name
+    if separator != "arrow" and (
+        any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n > 2)
+    ):
+        return None  # `Si Cm = 0, ...`, `Par les citoyens lors d'un procès = QPC`: not a name
+    if definition_plain.rstrip().endswith(("?", "？")):
+        return None  # `Desire accounts: what are true preferences?`: a question, asked as one
+    lead = definition_plain.split(" ", 1)[0].lower()
+    if any((lead,) == p for p in lang.coordinators):
+        return None  # `Direct, clear implications -- but implausible`: a contrast
     implication = n > MAX_TERM_WORDS or _has_verb(term, lang)
     if implication and separator in {"dash", "equals"}:
         return None

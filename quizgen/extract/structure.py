@@ -21,6 +21,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    is_scaffold,
     norm_key,
     plain,
     title_of,
@@ -29,6 +30,7 @@ from quizgen.extract.base import (
 from quizgen.extract.sentences import STRONG_KINDS
 from quizgen.extract.separators import split_term
 from quizgen.model import CardKind, Node, NodeKind
+from quizgen.outline import announces
 
 _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
 
@@ -52,6 +54,9 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     title = plain(title_of(node))
     if len(title) < 2 * _TINY and sum(ch.isalnum() for ch in title) < _TINY:
         ctx.note("too short to ask about (an answer key, a letter)")
+        return []
+    if is_scaffold(node.text, ctx.lang):
+        ctx.note("a worksheet's numbering (`Question 3`), not a subject")
         return []
     kids = ctx.answer_children
     if node.kind in _TITLES:
@@ -228,6 +233,11 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if any(_is_question(k) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
         return None
+    labels = ctx.lang.labels
+    labelled = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in labels for k in kids]
+    if len(kids) > 1 and all(labelled):
+        ctx.note("its lines are labelled parts (`Définition :`, `Formule :`), each asked alone")
+        return None
     label = plain(parent).strip(" :*_").lower()
     if label in ctx.lang.labels:
         # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
@@ -265,7 +275,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     ordered = all(k.kind is NodeKind.ITEM and k.ordered for k in kids)
     if ordered:
         template = "list_ordered"
-    elif (sentence or not ctx.short(node)) and not node.text.rstrip().endswith((":", "：")):
+    elif (sentence or not ctx.short(node)) and not announces(node.text):
         template = "list_sentence"
     else:
         template = "list"

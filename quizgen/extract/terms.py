@@ -30,12 +30,12 @@ MAX_DETAIL = 3
 def _name_of(parent: Node, ctx: NodeContext) -> str:
     """How to name the parent in a term's question: its title when that names a thing, or its
     own term (`Liberté contractuelle : chacun est libre ...` -> `Liberté contractuelle`)."""
-    if _names_a_thing(parent, ctx):
-        return title_of(parent)
     if parent.kind in (NodeKind.ITEM, NodeKind.LINE):
         split = split_term(parent.text, ctx.lang)
         if split is not None and not split.label and not split.implication:
             return split.term
+    if _names_a_thing(parent, ctx):
+        return title_of(parent)
     return ""
 
 
@@ -184,10 +184,28 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
 
 
 def remark_rule(ctx: NodeContext) -> list[Draft]:
-    """`Remarque : ...` under a heading: the section's remark, asked as such."""
+    """`Remarque : ...` under a heading: the section's remark, asked as such. `**Définition :**
+    ...` under `# Valeur ajoutée` defines the heading; `Formule : ...` gives its formula."""
     term, parent = ctx.term, ctx.parent
     if term is None or not term.label or parent is None:
         return []
+    family = ctx.lang.title_labels.get(plain(term.term).strip("*_ :").lower())
+    if family in {"definition", "formula"}:
+        name = _name_of(parent, ctx) or title_of(parent)
+        if not name:
+            return []
+        template, field = (
+            ("definition", "subject") if family == "definition" else ("formula", "parent")
+        )
+        return [
+            Draft(
+                rule="definition" if family == "definition" else "formula",
+                template=template,
+                fields={field: name},
+                answer=(Piece(term.definition, "text"),),
+                anchor=(norm_key(name), family),
+            )
+        ]
     if parent.kind not in (NodeKind.HEADING, NodeKind.CALLOUT) or words(term.definition) < 3:
         return []
     return [

@@ -19,8 +19,10 @@ from quizgen.extract.base import (
 from quizgen.model import CardKind, NodeKind
 
 _TITLE: Final = re.compile(
-    r"^(?P<label>[^\W\d_]+)\.?\s*(?:[\d.]+)?\s*(?:[:\-–—.]\s*)?(?P<name>.*)$"
+    r"^(?P<label>[^\W\d_]+)(?P<dot>\.)?\s*(?:[\d.]+)?\s*(?P<sep>[:\-–—.]\s*)?(?P<name>.*)$"
 )
+# `Théorème de Pythagore`, `Loi d'Ohm`, `Principle of Least Action`: a named result.
+_OF_NAME: Final = re.compile(r"^(?:de|des|du|d['’]|of|the)\s*\S", re.IGNORECASE)
 _PAREN: Final = re.compile(r"^\((?P<inner>.+)\)\.?$")
 
 
@@ -37,7 +39,10 @@ def titled_rule(ctx: NodeContext) -> list[Draft]:
     paren = _PAREN.match(name)
     if paren:
         name = paren.group("inner").strip()
-    if family is None or not name or not any(ch.isalpha() for ch in name):
+    # The label must clearly announce a name: `Def. (Basis)`, `Définition : X`, `Théorème de
+    # Pythagore`; not `Principes fondamentaux de l'optique` (a section about principles).
+    announced = paren or m.group("dot") or m.group("sep") or _OF_NAME.match(name)
+    if family is None or not announced or not name or not any(ch.isalpha() for ch in name):
         return []
     content = tuple(
         c for c in node.children if c.kind in (NodeKind.LINE, NodeKind.ITEM, NodeKind.MATH)

@@ -27,6 +27,7 @@ class Language:
     templates: Mapping[str, str]
     elisions: frozenset[str]
     articles: frozenset[str]
+    indefinite_articles: frozenset[str]
     prepositions: frozenset[str]
     pronouns: frozenset[str]
     generic_pronouns: frozenset[str]
@@ -56,6 +57,7 @@ class Language:
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    scaffold_words: frozenset[str]
     title_labels: Mapping[str, str]  # `Def.` -> definition, `Théorème` -> statement
     skip_sections: frozenset[str]
     skip_prefixes: tuple[str, ...]
@@ -144,7 +146,9 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
     # Only where the infinitive has its own form (French `tracer`); English `flow` in
     # `Flow control` is a noun as often as a verb.
     infinitives = {
-        str(v).lower() for key in ("verbs_er", "verbs_ir") for v in data.get(key, []) or []
+        str(v).lower()
+        for key in ("verbs_er", "verbs_er_more", "verbs_ir")
+        for v in data.get(key, []) or []
     }
     past_forms: set[str] = set()
     base_forms = {str(v).lower() for v in data.get("verbs", []) or []}
@@ -155,7 +159,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
     for base, forms in (data.get("irregular") or {}).items():
         verb_forms |= {str(base).lower(), str(forms[0]).lower()}
         past_forms |= {str(f).lower() for f in forms[1:]}
-    for infinitive in data.get("verbs_er", []) or []:
+    for infinitive in [*(data.get("verbs_er", []) or []), *(data.get("verbs_er_more", []) or [])]:
         verb_forms |= _french_forms(str(infinitive).lower(), second_group=False)
     for infinitive in data.get("verbs_ir", []) or []:
         verb_forms |= _french_forms(str(infinitive).lower(), second_group=True)
@@ -179,6 +183,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         templates=templates,
         elisions=words("elisions"),
         articles=words("articles"),
+        indefinite_articles=words("indefinite_articles"),
         prepositions=words("prepositions"),
         pronouns=words("pronouns"),
         generic_pronouns=words("generic_pronouns"),
@@ -208,8 +213,12 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
             re.compile(p, re.IGNORECASE) for p in data.get("not_definitions", [])
         ),
         pointers=words("pointers"),
-        labels=words("labels"),
+        # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
+        labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
         admin_keys=words("admin_keys"),
+        scaffold_words=frozenset(
+            str(w).lower() for c in SUPPORTED for w in _data(c).get("scaffold_words", [])
+        ),
         title_labels={str(k).lower(): str(v) for k, v in (data.get("title_labels") or {}).items()},
         skip_sections=words("skip_sections"),
         skip_prefixes=tuple(sorted(words("skip_prefixes"))),
