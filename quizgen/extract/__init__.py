@@ -170,25 +170,41 @@ def _apply(
         return []
 
 
+# Drafts that, asked twice in one section with two answers, are one question with both:
+# template -> the template the merged card uses.
+_MERGEABLE = {
+    "completion": "completion_many",
+    "definition": "definition",
+    "definition_plural": "definition_plural",
+    "formula": "formula",
+    "formula_of": "formula_of",
+    "remark": "remark",
+}
+
+
 def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Draft, NodeContext]]:
-    """`La Commune …` asked five times with five answers is one question: what the section says
-    about La Commune, all five statements as its answer."""
-    groups: dict[tuple[str, tuple[str, ...], str], list[int]] = {}
+    """`La Commune …` asked five times, `Qu'est-ce que le contrat ?` three times, two formulas
+    of W in one section: one question each, all the answers under it."""
+    groups: dict[tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]], list[int]] = {}
     for i, (draft, ctx) in enumerate(pending):
-        if draft.rule == "sentence" and draft.template == "completion":
+        if draft.template in _MERGEABLE and draft.rule not in {"explicit", "term"}:
             section = tuple(norm_key(h.text) for h in ctx.headings)
-            key = (norm_key(draft.fields.get("stem", "")), section, draft.template)
-            groups.setdefault(key, []).append(i)
+            fields = tuple(sorted((k, norm_key(v)) for k, v in draft.fields.items()))
+            groups.setdefault((draft.template, fields, section), []).append(i)
     merged: dict[int, Draft] = {}
     dropped: set[int] = set()
-    for indexes in groups.values():
+    for (template, _, _), indexes in groups.items():
         if len(indexes) < 2:
             continue
-        first, ctx = pending[indexes[0]]
+        first, _ctx = pending[indexes[0]]
         pieces = tuple(p for i in indexes for p in pending[i][0].answer)
-        fields = {**first.fields, "n": str(len(pieces))}
         merged[indexes[0]] = replace(
-            first, answer=pieces, kind=CardKind.LIST, template="completion_many", fields=fields
+            first,
+            answer=pieces,
+            kind=CardKind.LIST,
+            template=_MERGEABLE[template],
+            fields={**first.fields, "n": str(len(pieces))},
+            detail=(),
         )
         dropped.update(indexes[1:])
     return [

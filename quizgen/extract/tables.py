@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from quizgen import markup
-from quizgen.extract.base import Draft, NodeContext, Piece, norm_key
+from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, title_of
 from quizgen.model import NodeKind
 
 _NUMBER: Final = re.compile(r"^[\s\d.,:%/+×x*^-]*\d[\s\d.,:%/+×x*^hHsSmM-]*$")
@@ -44,6 +44,9 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
         # `| | M1 | M2 |` filled with hours: an exercise's data, not facts to learn cell by cell
         ctx.note("a table of numbers under coded headers (exercise data)")
         return []
+    # Two tables of one section with the same columns (`yo — Conj. Ending?` for two verbs) are
+    # told apart by the line that introduces each (`Example with Hablar:`).
+    intro = ctx.parent if ctx.parent is not None and ctx.parent.kind is NodeKind.LINE else None
     drafts: list[Draft] = []
     for row in body:
         name = row[key] if key < len(row) else ""
@@ -58,8 +61,9 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
             drafts.append(
                 Draft(
                     rule="table",
-                    template="table",
-                    fields={"key": name, "attribute": attribute},
+                    template="table_in" if intro is not None else "table",
+                    fields={"key": name, "attribute": attribute}
+                    | ({"parent": title_of(intro)} if intro is not None else {}),
                     answer=(Piece(cell),),
                     anchor=(norm_key(header[key]), norm_key(name), norm_key(attribute)),
                 )
