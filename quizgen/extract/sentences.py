@@ -417,9 +417,9 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         ):
             number = lang.copulas[word]
             template = "definition_plural" if number == "plural" else "definition"
-            name, aside = _split_trailing_parenthesis(subject)
-            predicate = _rest(raw, tokens, after)
-            return Clause("definition", template, name, f"{aside} {predicate}".strip(), subject_end)
+            # `Un ampholyte (ou espèce amphotère) est ...`: the aside names the same thing, it
+            # belongs with the name in "Qu'est-ce qu'un ampholyte (ou espèce amphotère) ?".
+            return Clause("definition", template, subject, _rest(raw, tokens, after), subject_end)
 
     stem_start = tokens[start].start
     name, aside = _split_trailing_parenthesis(raw[stem_start:subject_end])
