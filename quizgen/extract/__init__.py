@@ -125,12 +125,15 @@ def extract_cards(
     deck = note_deck(note, meta, config)
     note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
     pending: list[tuple[Draft, NodeContext]] = []
+    skipped: set[int] = set()  # ids of nodes in a to-do, reading-list or links section
     problems: list[Diagnostic] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
     for node, ancestors in walk(outline.root):
         ctx = NodeContext(node, ancestors, lang, config, note.title, answered=id(node) in covered)
-        if _in_skipped_section(node, ancestors):
+        parent_skipped = bool(ancestors) and id(ancestors[-1]) in skipped
+        if parent_skipped or _skips_its_section(node):
+            skipped.add(id(node))
             trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (),
                                     "in a to-do, reading-list or links section"))  # fmt: skip
             continue
@@ -221,15 +224,15 @@ def _skipped_titles() -> tuple[frozenset[str], tuple[str, ...]]:
     return names, prefixes
 
 
-def _in_skipped_section(node: Node, ancestors: tuple[Node, ...]) -> bool:
+def _skips_its_section(node: Node) -> bool:
     """Sections that hold no knowledge: to-do lists, reading lists, links, tables of contents."""
+    if node.kind not in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM, NodeKind.CALLOUT):
+        return False
+    if len(node.text) > 40:
+        return False  # such titles are short; no need to normalise a sentence
     names, prefixes = _skipped_titles()
-    for holder in (*ancestors, node):
-        if holder.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM, NodeKind.CALLOUT):
-            title = norm_key(title_of(holder))
-            if title in names or (holder.kind is NodeKind.HEADING and title.startswith(prefixes)):
-                return True
-    return False
+    title = norm_key(title_of(node))
+    return title in names or (node.kind is NodeKind.HEADING and title.startswith(prefixes))
 
 
 def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) -> TraceEntry:

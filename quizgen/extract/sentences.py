@@ -287,9 +287,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words
     words = [t.word for t in tokens]
-    if _phrase_at(words, 0, tuple((p,) for p in lang.pointers)) or (
-        len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers
-    ):
+    if words[0] in lang.pointers or (len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers):
         return Clause("pointer")
 
     n = _phrase_at(words, 0, lang.named_openers)

@@ -60,6 +60,9 @@ def _has_verb(text: str, lang: Language) -> bool:
     return strong or len(tokens) >= 4
 
 
+_SYMBOL = re.compile(r"[A-Za-z0-9]{1,2}")
+
+
 def _between_numbers(text: str, m: re.Match[str]) -> bool:
     """`3 : 4`, `10 - 12`: a ratio or a range; `X → Y`: notation. Not definitions."""
     before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
@@ -67,8 +70,7 @@ def _between_numbers(text: str, m: re.Match[str]) -> bool:
         return True
     last = before.rsplit(None, 1)[-1] if before.strip() else ""
     first = after.split(None, 1)[0] if after.strip() else ""
-    symbol = re.compile(r"[A-Za-z0-9]{1,2}")
-    return bool(m.lastgroup == "arrow" and symbol.fullmatch(last) and symbol.fullmatch(first))
+    return bool(m.lastgroup == "arrow" and _SYMBOL.fullmatch(last) and _SYMBOL.fullmatch(first))
 
 
 # A definition that only points elsewhere: a slide, a page, a link, an e-mail address.
