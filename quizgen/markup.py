@@ -281,6 +281,12 @@ def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> st
             return ""
 
 
+@lru_cache(maxsize=1 << 14)
+def _matches(text: str) -> tuple[re.Match[str], ...]:
+    # The same line is rendered to plain text and HTML, masked and split into spans: scan once.
+    return tuple(_INLINE.finditer(text))
+
+
 def _render(text: str, piece: Callable[[str, re.Match[str], Callable[[str], str]], str],
             escape: Callable[[str], str], depth: int = 0) -> str:  # fmt: skip
     def again(inner: str) -> str:
@@ -289,7 +295,7 @@ def _render(text: str, piece: Callable[[str, re.Match[str], Callable[[str], str]
 
     out: list[str] = []
     last = 0
-    for m in _INLINE.finditer(text):
+    for m in _matches(text):
         kind = m.lastgroup or ""
         out.append(escape(text[last : m.start()]))
         out.append(piece(kind, m, again))
@@ -332,7 +338,7 @@ def mask(text: str) -> str:
         return text
     parts: list[str] = []
     last = 0
-    for m in _INLINE.finditer(text):
+    for m in _matches(text):
         if m.lastgroup in _OPAQUE:
             parts.append(text[last : m.start()])
             parts.append(MASK * (m.end() - m.start()))
@@ -358,7 +364,7 @@ def spans(text: str) -> tuple[Span, ...]:
     if not _SPECIAL.search(text):
         return ()
     found: list[Span] = []
-    for m in _INLINE.finditer(text):
+    for m in _matches(text):
         kind = m.lastgroup or ""
         body = next(
             (name for name in _BODY_GROUPS.get(kind, ()) if m.group(name) is not None), None
@@ -394,7 +400,7 @@ def media_refs(text: str) -> list[str]:
     if "![" not in text:
         return []
     refs: list[str] = []
-    for m in _INLINE.finditer(text):
+    for m in _matches(text):
         if m.lastgroup == "embed" and is_image(m.group("embed_target")):
             refs.append(m.group("embed_target").split("#")[0].strip())
         elif m.lastgroup == "image" and _is_local(m.group("image_src").strip()):
@@ -421,7 +427,7 @@ def strip_kinds(text: str, kinds: frozenset[str]) -> str:
         return text
     out: list[str] = []
     last = 0
-    for m in _INLINE.finditer(text):
+    for m in _matches(text):
         if m.lastgroup in kinds or m.lastgroup == "comment":
             out.append(text[last : m.start()])
             last = m.end()
