@@ -315,7 +315,8 @@ _SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^&+]")
 @lru_cache(maxsize=1 << 16)
 def to_plain(text: str) -> str:
     """Inline Markdown -> readable plain text (math kept as `$...$` for MathJax-minded readers)."""
-    text = _INVISIBLE.sub("", text)
+    if "\u200b" in text:
+        text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):
         return _SPACES.sub(" ", text).strip()
     return _SPACES.sub(" ", _render(text, _plain_piece, lambda s: s)).strip()
@@ -324,7 +325,8 @@ def to_plain(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def to_html(text: str) -> str:
     """Inline Markdown -> HTML in which everything from the note is escaped."""
-    text = _INVISIBLE.sub("", text)
+    if "\u200b" in text:
+        text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):
         return _SPACES.sub(" ", html.escape(text)).strip()
     return _balance(_SPACES.sub(" ", _render(text, _html_piece, html.escape)).strip())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from quizgen.lang import Language
 from quizgen.markup import MASK, ZWSP, mask, spans
@@ -29,8 +29,7 @@ _ABBREVIATION = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: sentences make thousands of them
     start: int
     end: int
     word: str  # lower case, edge punctuation stripped; MASK for an opaque span
@@ -62,7 +61,7 @@ def tokenize(masked: str, lang: Language, raw: str = "") -> tuple[Token, ...]:
     depth = 0
     for m in pattern.finditer(masked):
         text = m.group(0)
-        if MASK in text or any(a <= m.start() < b for a, b in emphasis):
+        if MASK in text or (emphasis and any(a <= m.start() < b for a, b in emphasis)):
             word = MASK
         elif text[-1:] in "'’" and len(text) <= 8:
             word = text.lower().replace("’", "'")

@@ -258,21 +258,15 @@ def get_language(code: str | None, overrides: Mapping[str, str] | None = None) -
 
 
 _WORD = re.compile(r"[a-zA-ZàâäéèêëîïôöûùüçœæÀÂÄÉÈÊËÎÏÔÖÛÙÜÇŒÆ']+")
+_ACCENTED = re.compile("[éèêàùçœ]")
 
 
 def detect_language(text: str) -> str:
     """The supported language whose common words are most frequent in `text` (English if none)."""
-    counts = dict.fromkeys(SUPPORTED, 0)
+    words = _WORD.findall(text[:20_000].lower())
     stop = {code: get_language(code).stopwords for code in SUPPORTED}
-    accents = 0
-    for n, m in enumerate(_WORD.finditer(text[:20_000])):
-        word = m.group(0).lower()
-        for code in SUPPORTED:
-            if word in stop[code]:
-                counts[code] += 1
-        accents += any(ch in "éèêàùçœ" for ch in word)
-        if n > 20_000:
-            break
+    counts = {code: sum(w in stop[code] for w in words) for code in SUPPORTED}
+    accents = sum(1 for w in words if _ACCENTED.search(w))
     counts["fr"] += accents // 4  # accented words are a strong hint in short notes
     best = max(SUPPORTED, key=lambda code: counts[code])
     return best if counts[best] > 0 else DEFAULT_LANG
