@@ -381,10 +381,17 @@ def _render(
 def _finish(cards: list[Card]) -> tuple[Card, ...]:
     """Drop exact duplicates and empty cards; turn anchor keys into ids, numbering repeats."""
     seen: set[tuple[str, str]] = set()
+    blanked: set[tuple[str, str]] = set()
     counts: dict[str, int] = {}
     done: list[Card] = []
     previous_id = ""
     for card in cards:
+        if card.rule == "emphasis":
+            # One blank per word per section: a third `[…]` -> `réactions simples` asks nothing new.
+            key = (card.section, norm_key(card.answer))
+            if key in blanked:
+                continue
+            blanked.add(key)
         # Only case and spacing count here: `$\cos(-\theta)=$` and `$\cos(\theta)$` differ.
         q, a = " ".join(card.question.casefold().split()), " ".join(card.answer.casefold().split())
         if not norm_key(q) or not norm_key(a) or q == a or (q, a) in seen:

@@ -9,6 +9,7 @@ from typing import Final
 
 from quizgen import markup
 from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, plain
+from quizgen.extract.sentences import split_sentences
 from quizgen.lang import Language
 from quizgen.model import NodeKind
 
@@ -113,16 +114,18 @@ def acronym_rule(ctx: NodeContext) -> list[Draft]:
                 fields={"acronym": acronym},
                 answer=(Piece(long),),
                 anchor=(norm_key(acronym),),
-                detail=_what_it_is(text, acronym, long),
+                # The rest of the line as context, unless another card of the line asks it.
+                detail=() if ctx.term is not None else _what_it_is(ctx, text, acronym, long),
             )
         )
     return drafts
 
 
-def _what_it_is(text: str, acronym: str, long: str) -> tuple[Piece, ...]:
+def _what_it_is(ctx: NodeContext, text: str, acronym: str, long: str) -> tuple[Piece, ...]:
     """What the line says about the thing. `Error Correction Code(ECC) Rams, technologie ...`
-    starts with it: the rest of the line. `... une adresse APIPA (Automatic ...) en
-    169.254.0.0/16.` uses it: that sentence, the expansion left out (the answer has it)."""
+    starts with it: the rest of the line. A paragraph sentence that uses it (`... une adresse
+    APIPA (Automatic ...) en 169.254.0.0/16.`): that sentence, the expansion left out. A list
+    item that uses it is recited by its list; `On l'appelle aussi MLD` says nothing."""
     pattern = (
         re.escape(long) + r"\s*\(\s*" + re.escape(acronym) + r"\s*\)"
         + "|" + re.escape(acronym) + r"\s*\(\s*" + re.escape(long) + r"\s*\)"
@@ -132,6 +135,14 @@ def _what_it_is(text: str, acronym: str, long: str) -> tuple[Piece, ...]:
         return ()
     if len(text[: m.start()].split()) <= 1:
         rest = text[m.end() :].strip(" ,;:-–—")
+    elif ctx.node.kind == NodeKind.ITEM:
+        return ()
     else:
-        rest = f"{text[: m.start()]}{acronym}{text[m.end() :]}".strip()
+        start, end = next(
+            ((a, b) for a, b in split_sentences(text) if a <= m.start() < b), (0, len(text))
+        )
+        rest = f"{text[start : m.start()]}{acronym}{text[m.end() : end]}".strip()
+        first = re.match(r"[^\s']*'?", rest.lower().replace("’", "'"))
+        if first and first.group(0) in ctx.lang.pronouns:  # `On l'appelle`, `C'est`, `It is`
+            return ()
     return (Piece(rest),) if markup.has_content(rest) and len(rest.split()) >= 2 else ()

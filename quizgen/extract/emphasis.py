@@ -5,9 +5,21 @@ or a throwaway literal like `true`."""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from quizgen.extract.base import BLANK, CLOZE_CLOSE, CLOZE_OPEN, Draft, NodeContext, Piece, norm_key
+from quizgen.extract.acronyms import find_acronyms
+from quizgen.extract.base import (
+    BLANK,
+    CLOZE_CLOSE,
+    CLOZE_OPEN,
+    Draft,
+    NodeContext,
+    Piece,
+    norm_key,
+    plain,
+    title_of,
+)
 from quizgen.model import CardKind
 
 MAX_CLOZES_PER_LINE: Final = 3
@@ -32,6 +44,8 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
         sentence = text[gap.sentence_start : gap.sentence_end]
         s, e = gap.start - gap.sentence_start, gap.end - gap.sentence_start
         body = text[gap.body_start : gap.body_end]
+        if _gives_away(sentence, s, e, body, ctx):
+            continue
         question = sentence[:s] + BLANK + sentence[e:]
         cloze = f"{sentence[:s]}{CLOZE_OPEN}1|{body}{CLOZE_CLOSE}{sentence[e:]}"
         drafts.append(
@@ -48,3 +62,24 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
         if len(drafts) >= MAX_CLOZES_PER_LINE:
             break
     return drafts
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9&]{1,9}\s*\)")
+
+
+def _gives_away(sentence: str, start: int, end: int, body: str, ctx: NodeContext) -> bool:
+    """A blank the card itself answers, or one that asks nothing: the sentence is a question
+    or a lead-in (`On distingue deux formes d'**IR** :`), the acronym stands right beside it
+    (`**Central Intelligence Agency** (CIA)`: the acronym card asks it), the same words stay
+    visible elsewhere in the sentence, or the blank is the topic the section is named after."""
+    if sentence.rstrip(" *_").endswith(("?", ":")):
+        return True
+    after = _ACRONYM_AFTER.match(sentence, end)
+    if after and find_acronyms(plain(body + after.group(0)), ctx.lang):
+        return True
+    key = norm_key(body)
+    rest = norm_key(sentence[:start] + " " + sentence[end:])
+    if key and f" {key} " in f" {rest} ":
+        return True
+    section = norm_key(title_of(ctx.headings[-1])) if ctx.headings else ""
+    return bool(key) and f" {key} " in f" {section} "
