@@ -381,7 +381,7 @@ def _render(
 def _finish(cards: list[Card]) -> tuple[Card, ...]:
     """Drop exact duplicates and empty cards; turn anchor keys into ids, numbering repeats."""
     seen: set[tuple[str, str]] = set()
-    blanked: set[tuple[str, str]] = set()
+    blanked: set[tuple[tuple[str, ...], str]] = set()
     counts: dict[str, int] = {}
     done: list[Card] = []
     previous_id = ""
