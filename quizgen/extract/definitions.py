@@ -172,6 +172,8 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         if draft is not None:
             drafts.append(draft)
     for start, end in split_sentences(node.text):
+        if node.text[start:end].rstrip("*_ \u200b").endswith(("?", "？")):
+            continue  # `Quelles sont les méthodes ... ?` asks, it names nothing
         for clause in appositives(node.text[start:end], ctx.lang):
             draft = _draft(clause, clause.subject, ctx)
             if draft is not None:

@@ -281,7 +281,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if not tokens:
         return None
     stripped = raw.strip()
-    if stripped.endswith(("?", "？")):
+    if stripped.rstrip("*_ \u200b").endswith(("?", "？")):  # `**Quelles sont ... ?**` too
         return Clause("question")  # asks, does not tell: the question rule answers it
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words

@@ -28,7 +28,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS
-from quizgen.extract.separators import split_term
+from quizgen.extract.separators import TermSplit, split_term
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces
 
@@ -167,7 +167,11 @@ def _rule_name(ctx: NodeContext, default: str) -> str:
 
 def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
     node = ctx.node
-    pieces = children_pieces(kids)
+    # `**Réponse attendue** : Utiliser ...`: the answer without its label.
+    pieces = tuple(
+        Piece(split.definition) if (split := _answer_label(kid, ctx)) else piece
+        for kid, piece in zip(kids, children_pieces(kids), strict=True)
+    )
     many = len(kids) > 1
     return Draft(
         rule="question",
@@ -179,6 +183,16 @@ def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
         ordered=many and all(k.ordered for k in kids),
         detail=() if many else detail_of(kids[0], ctx),
     )
+
+
+def _answer_label(kid: Node, ctx: NodeContext) -> TermSplit | None:
+    if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
+        return None
+    split = split_term(kid.text, ctx.lang)
+    if split is None or not split.label:
+        return None
+    label = plain(split.term).strip("*_ :").lower()
+    return split if ctx.lang.title_labels.get(label) == "answer" else None
 
 
 def _is_category(kid: Node, ctx: NodeContext) -> bool:

@@ -190,6 +190,22 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
     if term is None or not term.label or parent is None:
         return []
     family = ctx.lang.title_labels.get(plain(term.term).strip("*_ :").lower())
+    if family == "answer":
+        return []  # `Réponse attendue : ...` answers the question above: its card has it
+    if family == "summary":
+        # `TL;DR: ce qui distingue le produit ...` under `## Valeur perçue`
+        name = _name_of(parent, ctx) or title_of(parent)
+        if not name or not markup.has_content(term.definition):
+            return []
+        return [
+            Draft(
+                rule="remark",
+                template="summary",
+                fields={"parent": name},
+                answer=(Piece(term.definition),),
+                anchor=(norm_key(name), "summary"),
+            )
+        ]
     if family in {"definition", "formula"}:
         name = _name_of(parent, ctx) or title_of(parent)
         if not name:

@@ -42,7 +42,12 @@ def titled_rule(ctx: NodeContext) -> list[Draft]:
     # The label must clearly announce a name: `Def. (Basis)`, `Définition : X`, `Théorème de
     # Pythagore`; not `Principes fondamentaux de l'optique` (a section about principles).
     announced = paren or m.group("dot") or m.group("sep") or _OF_NAME.match(name)
-    if family is None or not announced or not name or not any(ch.isalpha() for ch in name):
+    if (
+        family in (None, "answer", "summary")
+        or not announced
+        or not name
+        or not any(ch.isalpha() for ch in name)
+    ):
         return []
     content = tuple(
         c for c in node.children if c.kind in (NodeKind.LINE, NodeKind.ITEM, NodeKind.MATH)
