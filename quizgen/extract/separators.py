@@ -60,6 +60,8 @@ def _has_verb(text: str, lang: Language) -> bool:
     return strong or len(tokens) >= 4
 
 
+_IMPLIES = re.compile(r"=>|⇒")
+_COMPARES = re.compile(r"[<>≤≥≠=]")
 _SYMBOL = re.compile(r"[A-Za-z0-9]{1,2}")
 
 
@@ -68,8 +70,8 @@ def _between_numbers(text: str, m: re.Match[str]) -> bool:
     before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
     if before[-1:].isdigit() and after[:1].isdigit():
         return True
-    last = before.rsplit(None, 1)[-1] if before.strip() else ""
-    first = after.split(None, 1)[0] if after.strip() else ""
+    last = (before.rsplit(None, 1)[-1] if before.strip() else "").lstrip("([")
+    first = (after.split(None, 1)[0] if after.strip() else "").rstrip(".,;:!?)]")
     return bool(m.lastgroup == "arrow" and _SYMBOL.fullmatch(last) and _SYMBOL.fullmatch(first))
 
 
@@ -91,6 +93,12 @@ def _unwrap(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
+def _in_brackets(masked: str, at: int) -> bool:
+    """`on dit que B dépend de A (A → B) si ...`: an arrow in brackets is notation."""
+    before = masked[:at]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
+
+
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line.
 
@@ -106,7 +114,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     found = [
         (m.lastgroup or "", m)
         for m in _SEPARATOR.finditer(masked)
-        if m.start() > 0 and not _between_numbers(masked, m)
+        if m.start() > 0 and not _between_numbers(masked, m) and not _in_brackets(masked, m.start())
     ]
     dashes = sum(1 for kind, _ in found if kind == "dash")
     fallback: TermSplit | None = None
@@ -116,8 +124,8 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         split = _judge(text[: m.start()].strip(), text[m.end() :].strip(), separator, lang, text)
         if split is None:
             continue
-        if not split.implication:
-            return split
+        if not split.implication or separator == "arrow":
+            return split  # `pH = pKa -> [AH] = [A⁻]`: the arrow is the line's structure
         fallback = fallback or split
     return fallback
 
@@ -154,7 +162,12 @@ def _judge(
     lead = definition_plain.split(" ", 1)[0].lower()
     if any((lead,) == p for p in lang.coordinators):
         return None  # `Direct, clear implications -- but implausible`: a contrast
-    implication = n > MAX_TERM_WORDS or _has_verb(term, lang)
+    implication = (
+        n > MAX_TERM_WORDS
+        or _has_verb(term, lang)
+        # `protein => amino acid`, `pH < pKa -> la forme acide prédomine`: gives, not names
+        or (separator == "arrow" and (_IMPLIES.search(text) is not None or _COMPARES.search(term)))
+    )
     if implication and separator in {"dash", "equals"}:
         return None
     if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:

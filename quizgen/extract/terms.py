@@ -21,7 +21,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS, is_date
-from quizgen.extract.separators import POINTER_ONLY, split_term
+from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, split_term
 from quizgen.model import Node, NodeKind
 
 MAX_DETAIL = 3
@@ -87,11 +87,16 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         template = "completion" if split.separator == "colon" else "implication"
         field = "stem" if template == "completion" else "cause"
         stem = f"{split.term} :" if split.separator == "colon" else split.term
+        fields = {field: stem}
+        parent_name = _name_of(parent, ctx) if parent is not None else ""
+        if template == "implication" and parent_name and words(split.term) <= MAX_TERM_WORDS:
+            # `protein => amino acid` under `hydrolysis`: the parent says what the arrow does
+            template, fields = "implication_in", {"parent": parent_name, "cause": stem}
         return [
             Draft(
                 rule="implication",
                 template=template,
-                fields={field: stem},
+                fields=fields,
                 answer=(Piece(split.definition),),
                 anchor=(parent_key, norm_key(split.term)),
                 detail=detail,
