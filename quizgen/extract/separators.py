@@ -166,7 +166,7 @@ def _judge(
         n > MAX_TERM_WORDS
         or _has_verb(term, lang)
         # `protein => amino acid`, `pH < pKa -> la forme acide prédomine`: gives, not names
-        or (separator == "arrow" and (_IMPLIES.search(text) is not None or _COMPARES.search(term)))
+        or (separator == "arrow" and bool(_IMPLIES.search(text) or _COMPARES.search(term)))
     )
     if implication and separator in {"dash", "equals"}:
         return None
