@@ -386,8 +386,9 @@ def _finish(cards: list[Card]) -> tuple[Card, ...]:
     done: list[Card] = []
     previous_id = ""
     for card in cards:
-        if card.rule == "emphasis":
-            # One blank per word per section: a third `[…]` -> `réactions simples` asks nothing new.
+        if card.rule == "emphasis" and len(card.answer.split()) > 1:
+            # One blank per term per section: a third `[…]` -> `réactions simples` asks nothing
+            # new. Single words may repeat: `Julio y Hernando [son]`... is a conjugation drill.
             key = (card.section, norm_key(card.answer))
             if key in blanked:
                 continue

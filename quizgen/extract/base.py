@@ -281,7 +281,7 @@ class NodeContext:
                 n = len(body_plain.split())
                 if len(body_plain) < 2 or n > MAX_GAP_WORDS or body_plain.lower() in _TRIVIAL_GAPS:
                     continue
-                if "::" in body or "}}" in body or sentence_words - n < 3:
+                if "::" in body or "}}" in body or sentence_words - n < (2 if n == 1 else 3):
                     continue
                 if body_plain.rstrip(
                     " :"

@@ -18,7 +18,6 @@ from quizgen.extract.base import (
     Piece,
     norm_key,
     plain,
-    title_of,
 )
 from quizgen.model import CardKind
 
@@ -64,16 +63,18 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
     return drafts
 
 
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9&]{1,9}\s*\)")
 
 
 def _gives_away(sentence: str, start: int, end: int, body: str, ctx: NodeContext) -> bool:
     """A blank the card itself answers, or one that asks nothing: the sentence is a question
-    or a lead-in (`On distingue deux formes d'**IR** :`), the acronym stands right beside it
-    (`**Central Intelligence Agency** (CIA)`: the acronym card asks it), the same words stay
-    visible elsewhere in the sentence, or the blank is the topic the section is named after."""
-    if sentence.rstrip(" *_").endswith(("?", ":")):
-        return True
+    asked with its answer, or a lead-in (`On distingue deux formes d'**IR** :`), the acronym
+    stands right beside it (`**Central Intelligence Agency** (CIA)`: the acronym card asks it),
+    the same words stay visible elsewhere in the sentence, or only a gloss in brackets is left."""
+    ending = sentence.rstrip(" *_\u200b")[-1:]
+    if ending in ":：" or (ending in "?？" and ctx.answer_children):
+        return True  # a lead-in, or a question its own card asks
     after = _ACRONYM_AFTER.match(sentence, end)
     if after and find_acronyms(plain(body + after.group(0)), ctx.lang):
         return True
@@ -81,5 +82,6 @@ def _gives_away(sentence: str, start: int, end: int, body: str, ctx: NodeContext
     rest = norm_key(sentence[:start] + " " + sentence[end:])
     if key and f" {key} " in f" {rest} ":
         return True
-    section = norm_key(title_of(ctx.headings[-1])) if ctx.headings else ""
-    return bool(key) and f" {key} " in f" {section} "
+    # `**orientation** (indique le nord, ...)`: only the gloss would be left to read
+    outside = _BRACKETED.sub(" ", plain(sentence[:start] + " " + sentence[end:]))
+    return len(outside.split()) < 2

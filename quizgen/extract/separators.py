@@ -157,7 +157,8 @@ def _judge(
         any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n > 2)
     ):
         return None  # `Si Cm = 0, ...`, `Par les citoyens lors d'un procès = QPC`: not a name
-    if definition_plain.rstrip().endswith(("?", "？")):
+    asks = term_plain.rstrip(" *_").endswith(("?", "？"))
+    if definition_plain.rstrip().endswith(("?", "？")) and not asks and separator != "equals":
         return None  # `Desire accounts: what are true preferences?`: a question, asked as one
     lead = definition_plain.split(" ", 1)[0].lower()
     if any((lead,) == p for p in lang.coordinators):

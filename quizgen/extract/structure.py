@@ -115,6 +115,12 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
     answer = siblings[index + 1]
     if answer.kind not in (NodeKind.ITEM, NodeKind.LINE) or _is_question(answer):
         return []
+    if ctx.term is not None:
+        return []  # `Pouvez-vous m'aider ?: ¿Puede ayudarme?` is a pair of its own
+    lines = [s for s in siblings if s.kind in (NodeKind.ITEM, NodeKind.LINE)]
+    questions = sum(1 for s in lines if _is_question(s))
+    if len(lines) - questions > 2 * questions:
+        return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
         return []
     return [_question(ctx, (answer,))]
@@ -256,9 +262,13 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if label in ctx.lang.labels:
         # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
         section = next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
+        examples = ctx.lang.title_labels.get(label) == "example"
+        if examples and all(_asks_itself(k, ctx) for k in kids):
+            ctx.note("its examples are each asked on their own")
+            return None
         return Draft(
             rule="remark",
-            template="remark",
+            template="examples" if examples else "remark",
             fields={"parent": title_of(section) if section else ctx.note_title},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang), "remark"),

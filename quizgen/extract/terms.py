@@ -102,6 +102,18 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
                 detail=detail,
             )
         ]
+    if plain(split.term).rstrip(" *_").endswith(("?", "？")):
+        # `Pouvez-vous m'aider ? : ¿Puede ayudarme?`: a phrase and its translation
+        return [
+            Draft(
+                rule="term",
+                template="question",
+                fields={"question": split.term},
+                answer=(Piece(split.definition),),
+                anchor=(parent_key, norm_key(split.term)),
+                detail=detail,
+            )
+        ]
     fields = {"term": split.term}
     template = "term_bare"
     parent_name = _name_of(parent, ctx) if parent is not None else ""
