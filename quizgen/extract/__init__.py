@@ -286,6 +286,11 @@ def _piece_html(piece: Piece) -> str:
     return markup.to_html(piece.text)
 
 
+# `**10-ème siècle:**` names the parent in `{parent} : citez ...` without its own colon.
+_TRAILING_COLON = re.compile(r"\s*[:：]+\s*(\*\*|__|\*|_)?\s*$")
+_NAME_FIELDS = frozenset({"parent", "subject", "term"})
+
+
 def _field(value: str, lang: Language, as_html: bool) -> str:
     lines = [v for v in value.split("\n") if v.strip()] or [value]
     if as_html:
@@ -331,8 +336,12 @@ def _render(
     deck: str,
     note_tags: tuple[str, ...],
 ) -> Card:
-    plain_fields = {k: _field(v, lang, as_html=False) for k, v in draft.fields.items()}
-    html_fields = {k: _field(v, lang, as_html=True) for k, v in draft.fields.items()}
+    fields = {
+        k: _TRAILING_COLON.sub(r"\1", v) if k in _NAME_FIELDS else v
+        for k, v in draft.fields.items()
+    }
+    plain_fields = {k: _field(v, lang, as_html=False) for k, v in fields.items()}
+    html_fields = {k: _field(v, lang, as_html=True) for k, v in fields.items()}
     question = lang.template(draft.template, plain_fields)
     question_html = lang.template(draft.template, html_fields, escape=html.escape)
     answer, answer_html = _answer(draft)

@@ -361,9 +361,26 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
             pieces.append(Piece(child.text, "code", child.info))
         elif child.kind is NodeKind.GRAPH_NODE and child.info:
             pieces.append(Piece(f"{child.info} → {child.text}"))
+        elif is_label_line(child):
+            # `Protocols:` over `TCP: ...` / `UDP: ...`: the item is what it introduces
+            lines = [k.text.strip().rstrip(".;") for k in child.children if k.kind in _LINE_KINDS]
+            pieces.append(Piece(f"{child.text.rstrip()} {'; '.join(lines)}"))
         else:
             pieces.append(Piece(child.text))
     return tuple(pieces)
+
+
+_LINE_KINDS: Final = (NodeKind.ITEM, NodeKind.LINE)
+_LABEL_END = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
+
+
+def is_label_line(node: Node) -> bool:
+    """`**10-ème siècle:**`, `Protocols:` over lines of their own: a lead-in, not a fact."""
+    return (
+        node.kind in _LINE_KINDS
+        and bool(_LABEL_END.search(node.text))
+        and any(k.kind in _LINE_KINDS for k in node.children)
+    )
 
 
 def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:

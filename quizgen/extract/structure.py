@@ -21,6 +21,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    is_label_line,
     is_scaffold,
     norm_key,
     plain,
@@ -252,6 +253,9 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     sentence = ctx.has_subject(node)
     if any(_is_question(k) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
+        return None
+    if len(kids) > 1 and all(is_label_line(k) for k in kids):
+        ctx.note("its lines are lead-ins (`10-ème siècle :`), each asked with its own lines")
         return None
     labels = ctx.lang.labels
     labelled = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in labels for k in kids]
