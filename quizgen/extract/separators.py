@@ -61,6 +61,7 @@ def _has_verb(text: str, lang: Language) -> bool:
 
 
 _IMPLIES = re.compile(r"=>|⇒")
+_ARROW = re.compile(r"-->|->|=>|→|⇒|⟶")
 _COMPARES = re.compile(r"[<>≤≥≠=]")
 _SYMBOL = re.compile(r"[A-Za-z0-9]{1,2}")
 
@@ -154,9 +155,9 @@ def _judge(
         return None  # a dash inside prose is an aside, not a definition
     first = term_plain.split(" ", 1)[0].lower()
     if separator != "arrow" and (
-        any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n > 2)
+        any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n >= 2)
     ):
-        return None  # `Si Cm = 0, ...`, `Par les citoyens lors d'un procès = QPC`: not a name
+        return None  # `Si Cm = 0, ...`, `In Greece -- communist rebellion`: not a name
     asks = term_plain.rstrip(" *_").endswith(("?", "？"))
     if definition_plain.rstrip().endswith(("?", "？")) and not asks and separator != "equals":
         return None  # `Desire accounts: what are true preferences?`: a question, asked as one
@@ -168,6 +169,7 @@ def _judge(
         or _has_verb(term, lang)
         # `protein => amino acid`, `pH < pKa -> la forme acide prédomine`: gives, not names
         or (separator == "arrow" and bool(_IMPLIES.search(text) or _COMPARES.search(term)))
+        or (separator == "arrow" and _ARROW.search(definition) is not None)  # A → B → C
     )
     if implication and separator in {"dash", "equals"}:
         return None

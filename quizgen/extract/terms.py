@@ -70,6 +70,24 @@ def _is_date(text: str, ctx: NodeContext) -> bool:
     return is_date(plain(text), ctx.lang)
 
 
+def _repeated_term(ctx: NodeContext, term: str) -> bool:
+    """`R - rentrer`, `R - retourner`, `R - rester`: one name, several answers; `D - descendre`,
+    `M - monter`, ... under each other: an acrostic, not a glossary of letters."""
+    if ctx.parent is None:
+        return False
+    key = norm_key(term)
+    same = letters = 0
+    for sibling in ctx.parent.children:
+        if sibling.kind in (NodeKind.ITEM, NodeKind.LINE):
+            split = split_term(sibling.text, ctx.lang)
+            if split is None or split.label:
+                continue
+            other = norm_key(split.term)
+            same += other == key
+            letters += len(other) == 1
+    return same > 1 or (len(key) == 1 and letters >= 3)
+
+
 def term_rule(ctx: NodeContext) -> list[Draft]:
     split = ctx.term
     if split is None or split.label:
@@ -114,6 +132,9 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
                 detail=detail,
             )
         ]
+    if _repeated_term(ctx, split.term):
+        ctx.note("the same term leads several lines: a mnemonic or a sequence, not a glossary")
+        return []
     fields = {"term": split.term}
     template = "term_bare"
     parent_name = _name_of(parent, ctx) if parent is not None else ""
