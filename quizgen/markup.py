@@ -207,8 +207,27 @@ def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> s
             )
             body = body or g("it_body") or g("it_body2") or ""
             return render(body)
-        case _:  # comment, footnote, tag, block_id
+        case "tag":
+            return _tag_as_word(m)
+        case _:  # comment, footnote, block_id
             return ""
+
+
+_TAGS_ONLY = re.compile(r"(?:\s|#[\w/-]+)*")
+
+
+def _tag_as_word(m: re.Match[str]) -> str:
+    """`le déclin de #empire_romain et ...`, `#adoubement: cérémonie ...`: a tag used as a word
+    reads as that word. Tags around a line (`#cours #bio`, `... #todo`) are only filing."""
+    text, start, end = m.string, m.start(), m.end()
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    line_end = text.find("\n", end)
+    after = text[end : len(text) if line_end < 0 else line_end]
+    prose_before = not _TAGS_ONLY.fullmatch(before)
+    prose_after = not _TAGS_ONLY.fullmatch(after)
+    if (prose_before and prose_after) or after.lstrip().startswith((":", "：")):
+        return m.group("tag_name").replace("_", " ")
+    return ""
 
 
 def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> str:
@@ -277,6 +296,8 @@ def _html_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> st
             return f"<sup>{esc(g('caret_body'))}</sup>"
         case "italic":
             return f"<em>{render(g('it_body') or g('it_body2'))}</em>"
+        case "tag":
+            return esc(_tag_as_word(m))
         case _:
             return ""
 
@@ -312,9 +333,19 @@ _INVISIBLE = re.compile("\u200b+")
 _SPECIAL = re.compile(r"[<`$!\[\\*_=~{#^&+]")
 
 
+def _unclosed_bold(text: str) -> str:
+    """`- **Le Bassin parisien` never closed: not markup (a `**` inside, as in `2**10`, stays)."""
+    stripped = text.strip()
+    if stripped.startswith("**") or stripped.endswith("**"):
+        return text.replace("**", "", 1)
+    return text
+
+
 @lru_cache(maxsize=1 << 16)
 def to_plain(text: str) -> str:
     """Inline Markdown -> readable plain text (math kept as `$...$` for MathJax-minded readers)."""
+    if text.count("**") == 1:
+        text = _unclosed_bold(text)
     if "\u200b" in text:
         text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):
@@ -325,6 +356,8 @@ def to_plain(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def to_html(text: str) -> str:
     """Inline Markdown -> HTML in which everything from the note is escaped."""
+    if text.count("**") == 1:
+        text = _unclosed_bold(text)
     if "\u200b" in text:
         text = _INVISIBLE.sub("", text)
     if not _SPECIAL.search(text):

@@ -88,6 +88,8 @@ def find_acronyms(text: str, lang: Language) -> list[tuple[str, str]]:
     for m in _SHORT_THEN_LONG.finditer(text):
         acronym, long = m.group("acr"), m.group("long").strip()
         words = [w.group(0) for w in _WORD.finditer(long)]
+        if len(words) < 2:
+            continue  # `SQL (SQLi)`: another abbreviation, not what SQL stands for
         if _capitals(acronym) and _spells(acronym, words, lang.acronym_fillers) is not None:
             found.append((acronym, long))
     for m in _LONG_THEN_SHORT.finditer(text):

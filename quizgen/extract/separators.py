@@ -100,6 +100,10 @@ def _in_brackets(masked: str, at: int) -> bool:
     return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
+# `#adoubement: cérémonie ...`: a glossary whose terms are also tags.
+_TAG_TERM = re.compile(r"^#([^\W\d][\w/-]*)(?=\s*[:：])")
+
+
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line.
 
@@ -107,7 +111,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     the first that gives a real term (short, not a clause) wins, else the first that gives a
     cause -> consequence line. In `pH = 7 : neutre` the colon splits, in
     `Rm = recette ... Rm > 0 → ...` the `=` does."""
-    text = unwrap_long_emphasis(_unwrap(text))
+    text = _TAG_TERM.sub(r"\1", unwrap_long_emphasis(_unwrap(text)))
     m = _BOLD_LABEL.match(text)
     if m:  # `**Note:** ...`
         return _judge(m.group("term"), text[m.end() :], "colon", lang, text)

@@ -263,16 +263,29 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         ctx.note("its lines are labelled parts (`Définition :`, `Formule :`), each asked alone")
         return None
     label = plain(parent).strip(" :*_").lower()
+    if label in ctx.lang.glossary_titles and any(_asks_itself(k, ctx) for k in kids):
+        ctx.note("a glossary: each term is asked on its own")
+        return None
     if label in ctx.lang.labels:
         # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
         section = next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
-        examples = ctx.lang.title_labels.get(label) == "example"
-        if examples and all(_asks_itself(k, ctx) for k in kids):
+        family = ctx.lang.title_labels.get(label)
+        if family == "example" and all(_asks_itself(k, ctx) for k in kids):
             ctx.note("its examples are each asked on their own")
             return None
+        if family == "definition" and section is not None:
+            # `## Injection SQL` > `### Définition` > its lines: what an injection SQL is
+            return Draft(
+                rule="definition",
+                template="definition",
+                fields={"subject": title_of(section)},
+                answer=children_pieces(kids),
+                anchor=(concept_key(section, ctx.lang), "definition"),
+                kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,
+            )
         return Draft(
             rule="remark",
-            template="examples" if examples else "remark",
+            template="examples" if family == "example" else "remark",
             fields={"parent": title_of(section) if section else ctx.note_title},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang), "remark"),

@@ -44,7 +44,7 @@ def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
     text = plain(title_of(parent))
     if sum(ch.isalnum() for ch in text) < 3 or not ctx.short(parent):
         return False
-    if text.lower().strip(" :") in ctx.lang.labels:
+    if text.lower().strip(" :") in ctx.lang.labels | ctx.lang.glossary_titles:
         return False
     return not any(c.kind != "fragment" for _, c in clauses_of(parent.text, ctx.lang)) or (
         parent.kind is NodeKind.HEADING

@@ -57,6 +57,7 @@ class Language:
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    glossary_titles: frozenset[str]  # `Vocabulaire`: a section of terms, each asked alone
     scaffold_words: frozenset[str]
     title_labels: Mapping[str, str]  # `Def.` -> definition, `Théorème` -> statement
     skip_sections: frozenset[str]
@@ -216,6 +217,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
         labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
         admin_keys=words("admin_keys"),
+        glossary_titles=words("glossary_titles"),
         scaffold_words=frozenset(
             str(w).lower() for c in SUPPORTED for w in _data(c).get("scaffold_words", [])
         ),
