@@ -363,6 +363,18 @@ class _Converter:
         outer_escaped = self.escaped
         self.escaped = []
         items = [self._item(item, block.ordered) for item in block.children if item.type == "item"]
+        # `- 1)  Science de ...`: a bullet holding only a numbered item is that item.
+        items = [
+            kid
+            for item in items
+            for kid in (
+                item.children
+                if not item.text.strip()
+                and item.children
+                and all(c.kind is NodeKind.ITEM for c in item.children)
+                else [item]
+            )
+        ]
         # Lazy lines handed back by the items: those indented at this level stay here (after
         # the list), shallower ones go on up.
         owner_col = state.owner.content_col if state.owner is not None else 0

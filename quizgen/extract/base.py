@@ -236,6 +236,14 @@ class NodeContext:
         return split_term(self.node.text, self.lang)
 
     @cached_property
+    def label_family(self) -> str:
+        """What a labelled line is (`TL;DR:` summary, `Réponse :` answer, `Def.`...), or ""."""
+        term = self.term
+        if term is None or not term.label:
+            return ""
+        return self.lang.title_labels.get(plain(term.term).strip("*_ :").lower(), "")
+
+    @cached_property
     def clauses(self) -> tuple[tuple[int, Clause], ...]:
         """(offset in the node's text, clause) for every clause of every sentence."""
         if self.node.kind not in TEXT_KINDS or self.skip_reason:

@@ -107,6 +107,9 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
     node = ctx.node
     if not ctx.clauses:
         return []
+    if ctx.label_family in {"summary", "answer"}:
+        ctx.note("a summary or an answer: asked as such")
+        return []
     # A line that introduces a list (`Une bonne fonction est ... quand :`) is asked by the list
     # card; only a complete definition in it (`Ka est la constante ... :` + formula) is kept.
     intro = ctx.is_intro() and bool(ctx.answer_children)

@@ -29,8 +29,8 @@ _SUBJECT_KINDS: Final = frozenset(
 
 def emphasis_rule(ctx: NodeContext) -> list[Draft]:
     gaps = ctx.emphasis_gaps
-    if not gaps:
-        return []
+    if not gaps or ctx.label_family in {"summary", "answer"}:
+        return []  # `TL;DR: ce qui **distingue** ...`: the summary's own card asks it
     # The question side of each clause: emphasis there is the subject being asked about.
     subjects = [
         (start, start + c.subject_end) for start, c in ctx.clauses if c.kind in _SUBJECT_KINDS

@@ -102,6 +102,7 @@ def _mask_highlights(masked: str, text: str) -> str:
 def _is_dataview(key: str, after: str, ctx: NodeContext) -> bool:
     """Dataview writes `key:: value`: a one-word key and a space after the separator. A card
     is `Question::Answer` (`Passerelle::Gateway`, `Quelle est ... ? :: ...`)."""
+    key = key.strip().strip("*_")  # `**title**:: Geographie`, as Dataview also reads it
     return ctx.config.dataview_fields and bool(re.fullmatch(r"[\w-]+", key)) and after[:1].isspace()
 
 

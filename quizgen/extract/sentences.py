@@ -51,6 +51,9 @@ class Clause:
     split_rest: str = ""
 
 
+_EDITORIAL = re.compile(r"^\\?\[[^\[\]]*\\?\][.!]?$")
+
+
 @lru_cache(maxsize=1 << 14)
 def tokenize(masked: str, lang: Language, raw: str = "") -> tuple[Token, ...]:
     """Words of `masked`. Words inside **bold** or *italic* in `raw` count as opaque: an
@@ -285,6 +288,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return Clause("question")  # asks, does not tell: the question rule answers it
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words
+    if _EDITORIAL.match(stripped):
+        return Clause("pointer")  # `[xxx check maths!]`, `[à compléter]`: a note to oneself
     words = [t.word for t in tokens]
     if words[0] in lang.pointers or (len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers):
         return Clause("pointer")

@@ -60,6 +60,7 @@ def _has_verb(text: str, lang: Language) -> bool:
     return strong or len(tokens) >= 4
 
 
+_BRACKETED_TOKEN = re.compile(r"^\s*[\[(]\s*[^\s\[\]()]+\s*[\])]\s*$")
 _IMPLIES = re.compile(r"=>|⇒")
 _ARROW = re.compile(r"-->|->|=>|→|⇒|⟶")
 _COMPARES = re.compile(r"[<>≤≥≠=]")
@@ -154,6 +155,8 @@ def _judge(
         return None  # `Email: x@y.z`, `Inflation: Slide 32 - 33`: not knowledge
     if markup.is_link_only(definition):
         return None  # `De : [[index]]`: navigation
+    if _BRACKETED_TOKEN.match(definition_plain) or _BRACKETED_TOKEN.match(term_plain):
+        return None  # `attached: [powerpoint]`, `[powerpoint]: (/slides/x.pptx)`: references
     n = _words(term)
     if separator == "dash" and n > MAX_DASH_TERM_WORDS:
         return None  # a dash inside prose is an aside, not a definition

@@ -182,6 +182,7 @@ _REFERENCE = re.compile(
 )
 _ASIDE = re.compile(r"^(?P<name>[^()]{2,80}?)\s*\((?P<aside>[^()]{2,160})\)[\s.;,]*$")
 MAX_ASIDE_NAME_WORDS = 6
+_PATH = re.compile(r"^[^\s/\\]*[/\\]\S*$")  # `(/slides/Memory1a.pptx)`: where, not what
 
 
 def aside_rule(ctx: NodeContext) -> list[Draft]:
@@ -207,6 +208,7 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
         or first in ctx.lang.pointers
         or POINTER_ONLY.match(aside)
         or _REFERENCE.match(aside)
+        or _PATH.match(aside)
         or find_acronyms(markup.to_plain(text), ctx.lang)
     ):
         return []  # `l'erreur (art. 1132)`, `(cf. cours 6)`: a reference, not what it is
