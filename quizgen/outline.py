@@ -249,6 +249,24 @@ def announces(text: str) -> bool:
     return len(stripped.split()) >= 3 and last in _introducing_words()
 
 
+_TITLE_WORDS = 6
+_SEPARATOR_CHARS = re.compile(r"[:=→|]| - | – |->|=>")
+
+
+def _names_what_follows(previous: str, text: str) -> bool:
+    """A short name alone on its line (no verb-ending punctuation, no separator) and, right
+    under it, a capitalised sentence: a glossary written without colons."""
+    words = previous.split()
+    return (
+        0 < len(words) <= _TITLE_WORDS
+        and not previous.endswith((".", "!", "?", ":", ";", ",", "…"))
+        and not _SEPARATOR_CHARS.search(previous)
+        and text[:1].isupper()
+        and text.endswith(".")
+        and len(text.split()) > len(words) + 2
+    )
+
+
 def _should_join(previous: str, text: str) -> bool:
     """A soft-wrapped sentence: the previous line is unfinished and this one carries on. Not
     when the line is a `term : definition` of its own (a glossary without blank lines)."""
@@ -258,6 +276,7 @@ def _should_join(previous: str, text: str) -> bool:
         return False
     return (
         previous.endswith(",")
+        or previous.count("(") > previous.count(")")  # `... changes (context` / `change)`
         or text.startswith("(")
         or (text[:1].islower() and len(previous) >= 50)
     )
@@ -506,8 +525,11 @@ class _Converter:
         stack: list[tuple[int, _Draft]] = [(anchor.indent, anchor)] if anchor is not None else []
         last_plain: _Draft | None = anchor
         last_arrow: _Draft | None = None
-        previous: _Draft | None = None
+        # An item's first line is its text: the lines after it may carry on its sentence.
+        previous: _Draft | None = anchor if anchor is not None and anchor.text else None
+        broken = anchor is not None and self._hard_break(anchor.line)
         for offset, raw in enumerate(raw_lines):
+            was_broken, broken = broken, raw.endswith("  ") or raw.rstrip().endswith("\\")
             if offset in cards:
                 (anchor.children if anchor is not None else top).append(cards[offset])
                 previous = None
@@ -530,7 +552,11 @@ class _Converter:
             if (
                 m is None
                 and previous is not None
-                and indent <= previous.indent
+                and not was_broken  # two spaces or `\` at the end: the author broke the line
+                and (
+                    indent <= previous.indent
+                    or (previous is anchor and indent <= previous.content_col)
+                )
                 and _should_join(previous.text, text)
             ):
                 previous.text = f"{previous.text} {text}"
@@ -563,6 +589,18 @@ class _Converter:
                                    ordered=bullet.group(1)[0].isdigit(), indent=indent)  # fmt: skip
                 else:
                     draft = _Draft(NodeKind.LINE, text, line, indent=indent)
+                if (
+                    anchor is None
+                    and previous is not None
+                    and previous.kind is NodeKind.LINE
+                    and previous.indent == indent
+                    and not previous.children
+                    and _names_what_follows(previous.text, text)
+                ):
+                    # `Carbon (emissions) taxes` / `Taxes levied on ...`: a term, then its line
+                    previous.children.append(draft)
+                    previous = draft
+                    continue
                 while stack and stack[-1][0] >= indent and stack[-1][1] is not anchor:
                     stack.pop()
                 if len(stack) > MAX_LINE_DEPTH:  # absurd indentation: siblings from here on
@@ -577,6 +615,12 @@ class _Converter:
                 last_plain, last_arrow = draft, None
             previous = draft
         return top
+
+    def _hard_break(self, line: int) -> bool:
+        if not 0 < line <= len(self.source_lines):
+            return False
+        source = self.source_lines[line - 1]
+        return source.endswith("  ") or source.rstrip().endswith("\\")
 
     def _clip(self, text: str, line: int) -> str:
         if len(text) <= MAX_LINE_CHARS:

@@ -139,7 +139,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
             continue
         if not top_level and kind not in STRONG_KINDS:
             continue
-        if kind in STRONG_KINDS and len(clause.predicate.split()) < 2 and has_children:
+        if has_children and len(clause.predicate.split()) < (2 if kind in STRONG_KINDS else 3):
             ctx.note("too short to ask on its own: its children's card asks it")
             continue
         if _gap_in_predicate(ctx, offset, clause):

@@ -99,8 +99,13 @@ class Language:
 
 
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """Multi-word entries as word tuples, longest first so that the longest phrase wins."""
-    return tuple(sorted((tuple(s.lower().split()) for s in items), key=len, reverse=True))
+    """Multi-word entries as word tuples, longest first so that the longest phrase wins. An
+    elided word is a word of its own, as the tokenizer reads it (`s'il` -> `s'`, `il`)."""
+    words = (tuple(_ELIDED.findall(str(s).lower())) for s in items)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+_ELIDED = re.compile(r"[^\s']+'?")
 
 
 def _english_forms(base: str) -> tuple[set[str], set[str]]:
