@@ -270,7 +270,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
         section = next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
         family = ctx.lang.title_labels.get(label)
-        if family == "example" and all(_asks_itself(k, ctx) for k in kids):
+        if family == "example" and all(_asks_itself(k, ctx) or is_label_line(k) for k in kids):
             ctx.note("its examples are each asked on their own")
             return None
         if family == "definition" and section is not None:
@@ -312,6 +312,17 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang),),
             detail=detail_of(kid, ctx),
+        )
+    if any(k.kind is NodeKind.CODE for k in kids) and not all(
+        k.kind is NodeKind.CODE for k in kids
+    ):
+        # `Un fichier est créé dans /tmp :`, a command, what it does: one example, not a list
+        return Draft(
+            rule=_rule_name(ctx, "detail"),
+            template="detail_sentence" if sentence or announces(node.text) else "detail",
+            fields={"parent": parent},
+            answer=children_pieces(kids),
+            anchor=(concept_key(node, ctx.lang),),
         )
     ordered = all(k.kind is NodeKind.ITEM and k.ordered for k in kids)
     if ordered:
