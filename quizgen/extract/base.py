@@ -360,6 +360,15 @@ def clauses_of(text: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
     )
 
 
+def remark_fields(label: str, parent: str, lang: Language) -> tuple[str, dict[str, str]]:
+    """The template of a labelled line's card: `Remarque :` asks what to note, `Issue:` asks the
+    issue by name (`Background: Issue?`)."""
+    name = plain(label).strip("*_ :：")
+    if name.lower() in lang.note_labels or not name:
+        return "remark", {"parent": parent}
+    return "labelled", {"parent": parent, "label": name}
+
+
 def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
     for child in nodes:

@@ -41,6 +41,7 @@ _SEPARATOR = re.compile(
 )
 _PRIORITY: Final = ("colon", "arrow", "equals", "dash")
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
+_BOLD_LEAD: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_:：]{2,60}?)\1\s+(?=[A-ZÀ-ÖØ-Þ])")
 _NUMERIC: Final = re.compile(r"^[\d\s.,:/%+-]+$")
 MAX_DASH_TERM_WORDS: Final = 4
 
@@ -116,6 +117,12 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     m = _BOLD_LABEL.match(text)
     if m:  # `**Note:** ...`
         return _judge(m.group("term"), text[m.end() :], "colon", lang, text)
+    m = _BOLD_LEAD.match(text)
+    if m and len(m.group("term").split()) <= MAX_DASH_TERM_WORDS:
+        # `**Decision** The Supreme Court unanimously ruled ...`: a bold name, then its sentence
+        split = _judge(m.group("term"), text[m.end() :], "colon", lang, text)
+        if split is not None and not split.implication:
+            return split
     masked = markup.mask(text)
     found = [
         (m.lastgroup or "", m)

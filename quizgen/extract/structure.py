@@ -25,6 +25,7 @@ from quizgen.extract.base import (
     is_scaffold,
     norm_key,
     plain,
+    remark_fields,
     title_of,
     words,
 )
@@ -39,6 +40,12 @@ _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
 def _is_question(node: Node) -> bool:
     text = markup.strip_kinds(node.text, frozenset({"comment"})).rstrip(" \t*_")
     return text.endswith(("?", "？"))
+
+
+def _is_prompt(ctx: NodeContext) -> bool:
+    """`Explain why the Supreme Court ...`, `Citez trois ...`: an exam prompt, asked as written."""
+    words = plain(ctx.node.text).split()
+    return len(words) > 3 and words[0].lower().strip(".,:") in ctx.lang.prompt_verbs
 
 
 _TINY = 3  # letters and digits a parent needs to be asked about (`## C`, `2.` are not enough)
@@ -77,7 +84,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if not kids:
         return _answered_by_next(ctx) if _is_question(node) else []
-    if _is_question(node):
+    if _is_question(node) or _is_prompt(ctx):
         return [_question(ctx, kids)]
     if _inside_chain(ctx):
         ctx.note("a step of the diagram's sequence, asked from its start")
@@ -283,10 +290,14 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
                 anchor=(concept_key(section, ctx.lang), "definition"),
                 kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,
             )
+        name = title_of(section) if section else ctx.note_title
+        template, fields = remark_fields(parent, name, ctx.lang)
+        if family == "example":
+            template, fields = "examples", {"parent": name}
         return Draft(
             rule="remark",
-            template="examples" if family == "example" else "remark",
-            fields={"parent": title_of(section) if section else ctx.note_title},
+            template=template,
+            fields=fields,
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang), "remark"),
             kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,

@@ -17,6 +17,7 @@ from quizgen.extract.base import (
     detail_of,
     norm_key,
     plain,
+    remark_fields,
     title_of,
     words,
 )
@@ -264,11 +265,12 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
         ]
     if parent.kind not in (NodeKind.HEADING, NodeKind.CALLOUT) or words(term.definition) < 3:
         return []
+    template, fields = remark_fields(term.term, title_of(parent), ctx.lang)
     return [
         Draft(
             rule="remark",
-            template="remark",
-            fields={"parent": title_of(parent)},
+            template=template,
+            fields=fields,
             answer=(Piece(term.definition),),
             anchor=(norm_key(title_of(parent)), norm_key(term.definition)[:60]),
         )

@@ -57,6 +57,8 @@ class Language:
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    prompt_verbs: frozenset[str]  # `Explain why ...`, `Citez ...`: an exam prompt is a question
+    note_labels: frozenset[str]  # `Remarque`, `Tip`: asked as "what should you note?"
     glossary_titles: frozenset[str]  # `Vocabulaire`: a section of terms, each asked alone
     scaffold_words: frozenset[str]
     title_labels: Mapping[str, str]  # `Def.` -> definition, `Théorème` -> statement
@@ -222,6 +224,8 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
         labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
         admin_keys=words("admin_keys"),
+        prompt_verbs=words("prompt_verbs"),
+        note_labels=words("note_labels"),
         glossary_titles=words("glossary_titles"),
         scaffold_words=frozenset(
             str(w).lower() for c in SUPPORTED for w in _data(c).get("scaffold_words", [])
