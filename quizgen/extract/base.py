@@ -18,7 +18,7 @@ from quizgen.extract.sentences import (
     unwrap_long_emphasis,
 )
 from quizgen.extract.separators import POINTER_ONLY, TermSplit, is_code_scope, split_term
-from quizgen.lang import Language
+from quizgen.lang import Language, get_language
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces
 
@@ -381,7 +381,9 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
         elif is_label_line(child):
             # `Protocols:` over `TCP: ...` / `UDP: ...`: the item is what it introduces
             lines = [k.text.strip().rstrip(".;") for k in child.children if k.kind in _LINE_KINDS]
-            pieces.append(Piece(f"{child.text.rstrip()} {'; '.join(lines)}"))
+            lead = child.text.rstrip()
+            lead = lead if _LABEL_END.search(lead) else f"{lead}:"
+            pieces.append(Piece(f"{lead} {'; '.join(lines)}"))
         else:
             pieces.append(Piece(child.text))
     return tuple(pieces)
@@ -392,12 +394,13 @@ _LABEL_END = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
 
 
 def is_label_line(node: Node) -> bool:
-    """`**10-ème siècle:**`, `Protocols:` over lines of their own: a lead-in, not a fact."""
-    return (
-        node.kind in _LINE_KINDS
-        and bool(_LABEL_END.search(node.text))
-        and any(k.kind in _LINE_KINDS for k in node.children)
-    )
+    """`**10-ème siècle:**`, `Protocols:`, `examples` over lines of their own: a lead-in, not
+    a fact."""
+    if node.kind not in _LINE_KINDS or not any(k.kind in _LINE_KINDS for k in node.children):
+        return False
+    # labels are shared by every language (a French note says `Example` too)
+    labels = get_language(None).labels
+    return bool(_LABEL_END.search(node.text)) or plain(node.text).strip(" *_").lower() in labels
 
 
 def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:
