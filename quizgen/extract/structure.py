@@ -42,6 +42,12 @@ def _is_question(node: Node) -> bool:
     return text.endswith(("?", "？"))
 
 
+def _names_nothing(text: str, ctx: NodeContext) -> bool:
+    words = re.findall(r"[\w'’-]+", plain(text).lower().replace("’", "'"))
+    empty = ctx.lang.leadin_words | ctx.lang.stopwords
+    return bool(words) and all(w in empty or w.split("'")[0] + "'" in empty for w in words)
+
+
 def _is_prompt(ctx: NodeContext) -> bool:
     """`Explain why the Supreme Court ...`, `Citez trois ...`: an exam prompt, asked as written."""
     words = plain(ctx.node.text).split()
@@ -260,6 +266,9 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     sentence = ctx.has_subject(node)
     if any(_is_question(k) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
+        return None
+    if _names_nothing(parent, ctx):
+        ctx.note("its lead-in names nothing (`Ainsi, on a :`): its lines are the working")
         return None
     if len(kids) > 1 and all(is_label_line(k) for k in kids):
         ctx.note("its lines are lead-ins (`10-ème siècle :`), each asked with its own lines")
