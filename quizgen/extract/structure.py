@@ -48,6 +48,18 @@ def _names_nothing(text: str, ctx: NodeContext) -> bool:
     return bool(words) and all(w in empty or w.split("'")[0] + "'" in empty for w in words)
 
 
+# Openings no statement has: `**C'est quoi un déni de service**` is a question without its `?`.
+_QUESTION_OPENING = re.compile(
+    r"^(?:c['’]est quoi|qu['’]est[- ]ce qu|pourquoi|quel(?:le)?s? (?:est|sont)|à quoi sert"
+    r"|what (?:is|are|does|do)|what['’]s|why (?:is|are|does|do|did))\b",
+    re.IGNORECASE,
+)
+
+
+def _opens_as_question(node: Node) -> bool:
+    return bool(_QUESTION_OPENING.match(plain(node.text).strip(" *_")))
+
+
 def _is_prompt(ctx: NodeContext) -> bool:
     """`Explain why the Supreme Court ...`, `Citez trois ...`: an exam prompt, asked as written."""
     words = plain(ctx.node.text).split()
@@ -90,7 +102,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if not kids:
         return _answered_by_next(ctx) if _is_question(node) else []
-    if _is_question(node) or _is_prompt(ctx):
+    if _is_question(node) or _is_prompt(ctx) or _opens_as_question(node):
         return [_question(ctx, kids)]
     if _inside_chain(ctx):
         ctx.note("a step of the diagram's sequence, asked from its start")
@@ -193,10 +205,13 @@ def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
         for kid, piece in zip(kids, children_pieces(kids), strict=True)
     )
     many = len(kids) > 1
+    question = node.text
+    if not _is_question(node) and _opens_as_question(node):
+        question = plain(question).strip(" *_.:") + (" ?" if ctx.lang.code == "fr" else "?")
     return Draft(
         rule="question",
         template="question",
-        fields={"question": node.text},
+        fields={"question": question},
         answer=pieces,
         anchor=(norm_key(node.text),),
         kind=CardKind.LIST if many else CardKind.BASIC,
