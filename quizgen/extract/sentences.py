@@ -51,7 +51,7 @@ class Clause:
     split_rest: str = ""
 
 
-_EDITORIAL = re.compile(r"^\\?\[[^\[\]]*\\?\][.!]?$")
+EDITORIAL = re.compile(r"^\\?\[[^\[\]]*\\?\][.!]?$")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -288,7 +288,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return Clause("question")  # asks, does not tell: the question rule answers it
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words
-    if _EDITORIAL.match(stripped):
+    if EDITORIAL.match(stripped):
         return Clause("pointer")  # `[xxx check maths!]`, `[à compléter]`: a note to oneself
     words = [t.word for t in tokens]
     if words[0] in lang.pointers or (len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers):

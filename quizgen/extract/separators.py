@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Final
 
 from quizgen import markup
-from quizgen.extract.sentences import find_verb, tokenize, unwrap_long_emphasis
+from quizgen.extract.sentences import EDITORIAL, find_verb, tokenize, unwrap_long_emphasis
 from quizgen.lang import Language
 
 MAX_TERM_WORDS: Final = 6
@@ -113,6 +113,8 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     the first that gives a real term (short, not a clause) wins, else the first that gives a
     cause -> consequence line. In `pH = 7 : neutre` the colon splits, in
     `Rm = recette ... Rm > 0 → ...` the `=` does."""
+    if EDITORIAL.match(text.strip()):
+        return None  # `[à compléter : la variance]`: a note to oneself
     text = _TAG_TERM.sub(r"\1", unwrap_long_emphasis(_unwrap(text)))
     m = _BOLD_LABEL.match(text)
     if m:  # `**Note:** ...`
