@@ -19,6 +19,7 @@ and prints notes/s for each and the ratio (b)/(a). Goal: under 2x.
     python bench/bench_extract.py --profile       # + cProfile of (b): top 15 by cumulative time
                                                   #   and by own time
     python bench/bench_extract.py --notes 200 --repeat 1 --keep /tmp/vault
+    python bench/bench_extract.py --shapes        # long flat sections: is the cost linear?
 
 Run by hand; not a test.
 """
@@ -39,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,6 +50,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
 from markdown_it import MarkdownIt  # noqa: E402
 
 from quizgen.extract import extract_cards, extract_vault  # noqa: E402
+from quizgen.model import Note  # noqa: E402
 from quizgen.outline import parse_note  # noqa: E402
 from quizgen.vault import Vault, load_vault  # noqa: E402
 
@@ -266,7 +269,7 @@ class NoteWriter:
         for n in range(1, self.rng.randint(2, 4) + 1):
             verb = self.pick("verbs")
             verb_inf = verb.rstrip("s") if self.lang == "en" else verb + "r"
-            self.add(self.words["question"].format(
+            self.add(str(self.words["question"]).format(
                 n=n, noun=self.pick("nouns"), noun2=self.pick("nouns"), verb=verb,
                 verb_inf=verb_inf,
             ))  # fmt: skip
@@ -438,6 +441,37 @@ def profile(run: Callable[[], object], top: int, sorts: Sequence[str]) -> None:
         print(stream.getvalue().strip() + "\n")
 
 
+# Long flat sections: every line is a sibling of every other, where a per-line look at the
+# siblings would make the cost quadratic.
+SHAPES: dict[str, Callable[[int], str]] = {
+    "glossary (`- term : definition`)": lambda n: (
+        "# Glossaire\n\n"
+        + "\n".join(f"- terme{i} : définition du terme numéro {i}" for i in range(n))
+    ),
+    "revision sheet (`- Question ?` / `- answer`)": lambda n: (
+        "# Révisions\n\n"
+        + "\n".join(
+            f"- Question {i} sur le sujet ?\n- Réponse {i} : le terme t{i % 7}"
+            for i in range(n // 2)
+        )
+    ),
+    "acrostic (`D - descendre`)": lambda n: (
+        "# Verbes\n\n" + "\n".join(f"{chr(65 + i % 26)} - verbe{i}" for i in range(n))
+    ),
+}
+
+
+def shapes(repeat: int) -> int:
+    print("Long flat sections, 1,000 and 10,000 lines; ratio = time(10k) / time(1k), linear = 10")
+    for name, make in SHAPES.items():
+        times = []
+        for lines in (1_000, 10_000):
+            note = Note(path=Path("shape.md").absolute(), rel_path="shape.md", text=make(lines))
+            times.append(best_of(repeat, partial(extract_cards, note), before=clear_caches))
+        print(f"  {name:<46} {times[0]:7.3f} s  {times[1]:7.3f} s   x{times[1] / times[0]:5.1f}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notes", type=int, default=2000, help="notes to generate (2000)")
@@ -452,7 +486,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, help="write the vault here instead of a temp folder")
     parser.add_argument("--vault", type=Path, help="measure this vault instead of a generated one")
+    parser.add_argument(
+        "--shapes",
+        action="store_true",
+        help="only time long flat sections (glossary, Q/A sheet) at two sizes: cost must be linear",
+    )
     args = parser.parse_args(argv)
+    if args.shapes:
+        return shapes(args.repeat)
 
     with tempfile.TemporaryDirectory(prefix="quizgen-bench-") as tmp:
         if args.vault:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Final
+from typing import Final, TypeVar, cast
 
 from quizgen import markup
 from quizgen.config import Config
@@ -21,6 +21,8 @@ from quizgen.extract.separators import POINTER_ONLY, TermSplit, is_code_scope, s
 from quizgen.lang import Language, get_language
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces
+
+T = TypeVar("T")
 
 BLANK: Final = "\ue001"  # a cloze gap, replaced after rendering
 CLOZE_OPEN: Final = "\ue002"  # around a deletion in the Anki cloze text
@@ -308,7 +310,7 @@ class NodeContext:
         earlier = [c for o, c in self.clauses if o < offset]
         if not earlier and self.parent is not None:
             siblings = self.parent.children
-            index = next((i for i, c in enumerate(siblings) if c is self.node), 0)
+            index = max(0, sibling_index(self.parent, self.node))
             if index > 0 and siblings[index - 1].kind in TEXT_KINDS:
                 earlier = [c for _, c in clauses_of(siblings[index - 1].text, self.lang)]
         if earlier and earlier[-1].kind in _ANTECEDENT_KINDS and earlier[-1].subject:
@@ -358,6 +360,29 @@ def clauses_of(text: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
         for start, end in split_sentences(text)
         for inner, clause in analyze_sentence(text[start:end], lang)
     )
+
+
+# Per-parent facts, computed once per parent rather than once per child (a list of 10,000
+# items would be read 10,000 times). Keyed by identity: nodes compare by value, a costly hash.
+_PER_PARENT: dict[tuple[int, str], tuple[Node, object]] = {}
+
+
+def per_parent(parent: Node, name: str, compute: Callable[[Node], T]) -> T:
+    key = (id(parent), name)
+    cached = _PER_PARENT.get(key)
+    if cached is not None and cached[0] is parent:
+        return cast(T, cached[1])
+    value = compute(parent)
+    if len(_PER_PARENT) > 1024:
+        _PER_PARENT.clear()
+    _PER_PARENT[key] = (parent, value)
+    return value
+
+
+def sibling_index(parent: Node, node: Node) -> int:
+    """Where `node` sits among `parent`'s children (-1 if it is not one)."""
+    positions = per_parent(parent, "index", lambda p: {id(c): i for i, c in enumerate(p.children)})
+    return positions.get(id(node), -1)
 
 
 def remark_fields(label: str, parent: str, lang: Language) -> tuple[str, dict[str, str]]:

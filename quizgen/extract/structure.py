@@ -24,8 +24,10 @@ from quizgen.extract.base import (
     is_label_line,
     is_scaffold,
     norm_key,
+    per_parent,
     plain,
     remark_fields,
+    sibling_index,
     title_of,
     words,
 )
@@ -135,7 +137,7 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
     if parent is None or node.kind not in (NodeKind.ITEM, NodeKind.LINE):
         return []
     siblings = parent.children
-    index = next((i for i, c in enumerate(siblings) if c is node), -1)
+    index = sibling_index(parent, node)
     if index < 0 or index + 1 >= len(siblings):
         return []
     answer = siblings[index + 1]
@@ -143,13 +145,17 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
         return []
     if ctx.term is not None:
         return []  # `Pouvez-vous m'aider ?: ¿Puede ayudarme?` is a pair of its own
-    lines = [s for s in siblings if s.kind in (NodeKind.ITEM, NodeKind.LINE)]
-    questions = sum(1 for s in lines if _is_question(s))
-    if len(lines) - questions > 2 * questions:
+    lines, questions = per_parent(parent, "questions", _count_questions)
+    if lines - questions > 2 * questions:
         return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
         return []
     return [_question(ctx, (answer,))]
+
+
+def _count_questions(parent: Node) -> tuple[int, int]:
+    lines = [s for s in parent.children if s.kind in (NodeKind.ITEM, NodeKind.LINE)]
+    return len(lines), sum(1 for s in lines if _is_question(s))
 
 
 def _chain(ctx: NodeContext) -> list[Node]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from quizgen import markup
 from quizgen.extract.acronyms import find_acronyms
@@ -16,6 +17,7 @@ from quizgen.extract.base import (
     concept_key,
     detail_of,
     norm_key,
+    per_parent,
     plain,
     remark_fields,
     title_of,
@@ -23,6 +25,7 @@ from quizgen.extract.base import (
 )
 from quizgen.extract.sentences import STRONG_KINDS, is_date
 from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, split_term
+from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
 
 MAX_DETAIL = 3
@@ -76,17 +79,21 @@ def _repeated_term(ctx: NodeContext, term: str) -> bool:
     `M - monter`, ... under each other: an acrostic, not a glossary of letters."""
     if ctx.parent is None:
         return False
+    lang = ctx.lang
+    counts, letters = per_parent(ctx.parent, f"terms-{lang.code}", lambda p: _term_counts(p, lang))
     key = norm_key(term)
-    same = letters = 0
-    for sibling in ctx.parent.children:
+    return counts[key] > 1 or (len(key) == 1 and letters >= 3)
+
+
+def _term_counts(parent: Node, lang: Language) -> tuple[Counter[str], int]:
+    """How often each term leads a line under `parent`, and how many terms are one letter."""
+    counts: Counter[str] = Counter()
+    for sibling in parent.children:
         if sibling.kind in (NodeKind.ITEM, NodeKind.LINE):
-            split = split_term(sibling.text, ctx.lang)
-            if split is None or split.label:
-                continue
-            other = norm_key(split.term)
-            same += other == key
-            letters += len(other) == 1
-    return same > 1 or (len(key) == 1 and letters >= 3)
+            split = split_term(sibling.text, lang)
+            if split is not None and not split.label:
+                counts[norm_key(split.term)] += 1
+    return counts, sum(n for name, n in counts.items() if len(name) == 1)
 
 
 def term_rule(ctx: NodeContext) -> list[Draft]:
