@@ -342,7 +342,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             return None
         if kid.kind is NodeKind.MATH:
             template = "formula"
-        elif sentence or node.text.rstrip().endswith((":", "：")):
+        elif sentence or not ctx.short(node) or node.text.rstrip().endswith((":", "：")):
             template = "detail_sentence"
         else:
             template = "detail"
