@@ -8,7 +8,7 @@ takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is wo
 
 from __future__ import annotations
 
-from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, title_of
+from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, plain, title_of
 from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, split_sentences
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
@@ -40,10 +40,16 @@ def _first_text_child(parent: Node, node: Node) -> bool:
     return False
 
 
+def field_is_subject(template: str) -> bool:
+    return _SUBJECT_FIELD.get(template, "subject") == "subject"
+
+
 def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
     template = clause.template
     if not clause.predicate.strip():
         return None
+    if field_is_subject(template) and not any(ch.isalpha() for ch in plain(subject)):
+        return None  # `1 est le plus prioritaire`: a rank, not a thing to define
     field = _SUBJECT_FIELD.get(template, "subject")
     value = subject if field != "subject" else lower_article(subject, ctx.lang)
     return Draft(
