@@ -40,7 +40,7 @@ def _first_text_child(parent: Node, node: Node) -> bool:
     return False
 
 
-def field_is_subject(template: str) -> bool:
+def _names_subject(template: str) -> bool:
     return _SUBJECT_FIELD.get(template, "subject") == "subject"
 
 
@@ -48,7 +48,7 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
     template = clause.template
     if not clause.predicate.strip():
         return None
-    if field_is_subject(template) and not any(ch.isalpha() for ch in plain(subject)):
+    if _names_subject(template) and not any(ch.isalpha() for ch in plain(subject)):
         return None  # `1 est le plus prioritaire`: a rank, not a thing to define
     field = _SUBJECT_FIELD.get(template, "subject")
     value = subject if field != "subject" else lower_article(subject, ctx.lang)
