@@ -106,6 +106,19 @@ def _in_brackets(masked: str, at: int) -> bool:
 _TAG_TERM = re.compile(r"^#([^\W\d][\w/-]*)(?=\s*[:：])")
 
 
+_DASHES = re.compile(r"\s[-–—]\s")
+
+
+def _pair_of_names(left: str, right: str) -> bool:
+    """One capitalised word on each side of a dash (`Cytosine - Guanine`, `Thymine -
+    Adénine`): a pair, as base pairs or opposites are written."""
+    a, b = markup.to_plain(left).strip(" *_"), markup.to_plain(right).strip(" *_.")
+    return (
+        len(a.split()) == 1 and len(b.split()) == 1 and a[:1].isupper() and b[:1].isupper()
+        and a.isalpha() and b.isalpha()
+    )  # fmt: skip
+
+
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line.
 
@@ -133,9 +146,14 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     ]
     dashes = sum(1 for kind, _ in found if kind == "dash")
     fallback: TermSplit | None = None
+    enumeration = dashes > 1 and all(
+        _words(part) <= 3 for part in _DASHES.split(masked) if part.strip()
+    )
     for separator, m in sorted(found, key=lambda f: (_PRIORITY.index(f[0]), f[1].start())):
-        if separator == "dash" and dashes > 1 and _words(text[: m.start()]) > 2:
-            continue  # `127k tués - 50k morts - 27k par maladie`: a list, not a definition
+        if separator == "dash" and dashes > 1 and (_words(text[: m.start()]) > 2 or enumeration):
+            continue  # `127k tués - 50k morts`, `Rougeur – Chaleur – Tuméfaction`: a list
+        if separator == "dash" and _pair_of_names(text[: m.start()], text[m.end() :]):
+            continue  # `Cytosine - Guanine`: two of a kind side by side, not a definition
         split = _judge(text[: m.start()].strip(), text[m.end() :].strip(), separator, lang, text)
         if split is None:
             continue

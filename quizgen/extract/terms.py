@@ -74,6 +74,25 @@ def _is_date(text: str, ctx: NodeContext) -> bool:
     return is_date(plain(text), ctx.lang)
 
 
+def _defines(term: str, definition: str, ctx: NodeContext) -> bool:
+    """Does `term : definition` say what the term is (`normal good -> demand increases when
+    ...`, `TCP : un protocole ...`) rather than give a value of a named thing (`Catalase:
+    negative`, `Haïti : guerre des gangs`, `James Hutton : 1795`)? A value is a number or a
+    date, or a few words without an article after a capitalised name."""
+    text = plain(definition).lower().replace("’", "'")
+    words_ = text.split()
+    if not words_ or _VALUE.match(text):
+        return not words_
+    first = words_[0]
+    article = first in ctx.lang.articles or first.split("'")[0] + "'" in ctx.lang.articles
+    name = plain(term).strip(" *_`")
+    capitalised = name[:1].isupper()
+    return article or len(words_) > 4 or not capitalised
+
+
+_VALUE = re.compile(r"^[\divxlcm\s.,:/%°+-]+$")  # `1795`, `XIII`, `5 %`, `10:30`
+
+
 def _repeated_term(ctx: NodeContext, term: str) -> bool:
     """`R - rentrer`, `R - retourner`, `R - rester`: one name, several answers; `D - descendre`,
     `M - monter`, ... under each other: an acrostic, not a glossary of letters."""
@@ -105,6 +124,8 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     detail = detail_of(ctx.node, ctx)
     if len(detail) > MAX_DETAIL:
         detail = ()  # a long list under a term has its own list card; the term stays short
+    if split.implication and ctx.is_intro() and split.definition.rstrip().endswith((":", "：")):
+        return []  # `L'ADN a un code : un alphabet de 4 lettres :` + a list: the list asks it
     if split.implication:
         # `On suppose que h est uniforme -> chaque case ...`: the clause asks, the rest answers.
         # But `On appelle X ... : formula` is a definition: its own card says it all.
@@ -148,7 +169,9 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     parent_name = _name_of(parent, ctx) if parent is not None else ""
     if parent_name:
         fields["parent"] = parent_name
-        template = "term"
+        # `Catalase: negative`, `Haïti : guerre des gangs` under their heading: a value of the
+        # thing, not what it is. `TCP : un protocole ...` stays a definition.
+        template = "term" if _defines(split.term, split.definition, ctx) else "term_value"
     if _is_clause(split.definition, ctx):
         # `**pH**: changes can affect the speed of a reaction` is about pH, not what pH is.
         fields = {"parent": split.term}
