@@ -95,7 +95,7 @@ def test_table_shows_questions_answers_and_rules(write_note: WriteNote) -> None:
     out = result.stdout
     for header in ("Question", "Answer", "Context", "Rule"):
         assert header in out
-    assert "Cell: what is “Mitochondria”?" in out
+    assert "Cell: Mitochondria?" in out
     assert "powerhouse of the cell" in out
     assert "Cell.md:2" in out
     assert "term" in out
