@@ -47,7 +47,7 @@ def card_texts(cards: list[Card]) -> str:
 
 
 def term_card(cards: list[Card], term: str) -> Card:
-    quoted = (f"“{term}”", f"« {term} »")
+    quoted = (f"“{term}”", f"« {term} »", f": {term}?", f": {term} ?")
     found = [c for c in cards if c.rule == "term" and any(q in c.question for q in quoted)]
     assert len(found) == 1, [c.question for c in cards]
     return found[0]
@@ -296,7 +296,7 @@ def test_front_matter_fields_reach_the_meta_and_the_cards(write_note: WriteNote)
     assert problems == []
     card = term_card(cards, "Mitochondria")
     assert card.lang == "fr"
-    assert "que désigne" in card.question  # the French templates, from `lang: fr`
+    assert card.question.endswith(" ?")  # the French templates, from `lang: fr`
     assert card.deck == "Bio 101::Organelles"
     assert card.tags[:3] == ("biology", "cell::organelles", "two_words")  # Anki-safe
     assert card.source.line == 9
