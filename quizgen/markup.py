@@ -156,6 +156,57 @@ def _image_label(name: str) -> str:
     return f"[image: {name}]"
 
 
+# `Rome $\neq$ une démocratie`, `A $\rightarrow$ B`: a lone symbol in math reads as itself.
+_MATH_SYMBOLS: Final[dict[str, str]] = {
+    **{
+        f"\\{name}": char
+        for name, char in (
+            ("rightarrow", "→"),
+            ("to", "→"),
+            ("longrightarrow", "→"),
+            ("leftarrow", "←"),
+            ("gets", "←"),
+            ("Rightarrow", "⇒"),
+            ("implies", "⇒"),
+            ("Longrightarrow", "⇒"),
+            ("Leftarrow", "⇐"),
+            ("leftrightarrow", "↔"),
+            ("Leftrightarrow", "⇔"),
+            ("iff", "⇔"),
+            ("uparrow", "↑"),
+            ("downarrow", "↓"),
+            ("nearrow", "↗"),
+            ("searrow", "↘"),
+            ("neq", "≠"),
+            ("ne", "≠"),
+            ("leq", "≤"),
+            ("le", "≤"),
+            ("geq", "≥"),
+            ("ge", "≥"),
+            ("approx", "≈"),
+            ("equiv", "≡"),
+            ("sim", "~"),
+            ("propto", "∝"),
+            ("times", "×"),
+            ("cdot", "·"),
+            ("pm", "±"),
+            ("infty", "∞"),
+            ("in", "∈"),
+            ("notin", "∉"),
+            ("subset", "⊂"),
+            ("cup", "∪"),
+            ("cap", "∩"),
+            ("forall", "∀"),
+            ("exists", "∃"),
+        )
+    },
+    "=>": "⇒",
+    "->": "→",
+    "<=>": "⇔",
+    "<-": "←",
+}
+
+
 def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> str:
     g = m.group
     match kind:
@@ -164,7 +215,8 @@ def _plain_piece(kind: str, m: re.Match[str], render: Callable[[str], str]) -> s
         case "math2":
             return f"$${g('math2_body')}$$"
         case "math":
-            return f"${g('math_body')}$"
+            symbol = _MATH_SYMBOLS.get(g("math_body").strip())
+            return symbol or f"${g('math_body')}$"
         case "embed":
             target = g("embed_target")
             label = _embed_label(target)

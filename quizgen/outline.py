@@ -578,14 +578,16 @@ class _Converter:
                 admonition = _ADMONITION.match(text)
                 if admonition:
                     # mkdocs `??? abstract "Bilan"`: its title; `!!! note` alone is no title.
-                    text = admonition.group(2) or ""
+                    # `=== "Français"` is a content tab: its name is no title either.
+                    text = "" if text.startswith("===") else admonition.group(2) or ""
                 definition = _DEFINITION_LIST.match(text)
                 if definition and previous is not None and previous.kind is NodeKind.LINE:
                     previous.text = f"{previous.text} : {definition.group(1)}"
                     continue
                 bullet = _INLINE_BULLET.match(text)
                 if bullet:
-                    draft = _Draft(NodeKind.ITEM, bullet.group(2), line, marker=bullet.group(1),
+                    body = _QUOTE_PREFIX.sub("", bullet.group(2)) or bullet.group(2)
+                    draft = _Draft(NodeKind.ITEM, body, line, marker=bullet.group(1),
                                    ordered=bullet.group(1)[0].isdigit(), indent=indent)  # fmt: skip
                 else:
                     draft = _Draft(NodeKind.LINE, text, line, indent=indent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -289,6 +290,29 @@ def _piece_html(piece: Piece) -> str:
 # `**10-ème siècle:**` names the parent in `{parent} : citez ...` without its own colon.
 _TRAILING_COLON = re.compile(r"\s*[:：]+\s*(\*\*|__|\*|_)?\s*$")
 _NAME_FIELDS = frozenset({"parent", "subject", "term"})
+# `## 🎯 Objectifs`, `### 1.5 Protocol Layers`, `## II. La crise`: decoration and numbering
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXLC]+[.)]|[A-Za-z][.)])\s+(?=\S)")
+
+
+_PICTOGRAMS = frozenset({"So", "Sk", "Mn", "Cf"})
+
+
+def _undecorated(text: str) -> str:
+    """Without the emoji and pictograms (`🎯`, `★`, `▶`) in front."""
+    start = 0
+    while start < len(text) and (
+        text[start].isspace()
+        or (ord(text[start]) > 127 and unicodedata.category(text[start]) in _PICTOGRAMS)
+    ):
+        start += 1
+    return text[start:]
+
+
+def _as_name(value: str) -> str:
+    """A heading or line as it names a thing inside a question."""
+    name = _TRAILING_COLON.sub(r"\1", value)
+    stripped = _NUMBERING.sub("", _undecorated(name))
+    return stripped if markup.has_content(stripped) else name
 
 
 def _field(value: str, lang: Language, as_html: bool) -> str:
@@ -336,10 +360,7 @@ def _render(
     deck: str,
     note_tags: tuple[str, ...],
 ) -> Card:
-    fields = {
-        k: _TRAILING_COLON.sub(r"\1", v) if k in _NAME_FIELDS else v
-        for k, v in draft.fields.items()
-    }
+    fields = {k: _as_name(v) if k in _NAME_FIELDS else v for k, v in draft.fields.items()}
     plain_fields = {k: _field(v, lang, as_html=False) for k, v in fields.items()}
     html_fields = {k: _field(v, lang, as_html=True) for k, v in fields.items()}
     question = lang.template(draft.template, plain_fields)

@@ -18,7 +18,7 @@ from quizgen.markup import MASK, ZWSP, mask, spans
 
 MAX_SUBJECT_WORDS: Final = 14  # French elisions (`l'`, `d'`) count as words
 _EMPHASIS: Final = frozenset({"bold", "italic", "highlight"})
-_EDGE_PUNCT: Final = '.,;:!?()[]{}"«»“”‘’…*_=~'
+_EDGE_PUNCT: Final = '.,;:!?()[]{}"«»“”‘’…*_=~\u200b'
 _TOKEN_ELIDING = re.compile(r"[^\W\d_]{1,7}['’](?=[^\W\d_]|" + MASK + r")|\S+")
 _TOKEN_PLAIN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”)]?\s+(?=[\"«“(\[$*_`=" + MASK + r"]{0,3}[^\W\d_a-zà-ÿ])")
@@ -95,6 +95,22 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     if masked[start:].strip():
         spans.append((start, len(text)))
     return tuple(spans)
+
+
+_SUPERLATIVES: Final = frozenset({"plus", "moins", "most", "least"})
+
+
+def _elliptic(subject: list[str], lang: Language) -> bool:
+    """A short subject that only counts or ranks what an earlier sentence named: `Two
+    strings`, `Each vertex`, `Les plus importants`, `L'une des plus importantes`."""
+    if subject[0] in lang.quantifiers and len(subject) <= 2:
+        return True
+    at = next((i for i, w in enumerate(subject) if w in _SUPERLATIVES), -1)
+    return (
+        0 < at <= 3
+        and len(subject) <= at + 2
+        and all(w in lang.articles or w in lang.quantifiers for w in subject[:at])
+    )
 
 
 def _phrase_at(words: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
@@ -306,6 +322,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if len(words) > 2 and words[0] in lang.leading_connectors:
         # `Mais la Commune a peu à voir ...`: read the sentence without its link to the last one.
         return analyze(raw[tokens[1].start :], lang)
+    if len(words) > 3 and words[0].endswith("'") and words[0] + words[1] in lang.leading_connectors:
+        return analyze(raw[tokens[2].start :], lang)  # `D'abord Rome est ...`
     if len(words) > 2 and words[0] in lang.labels and raw.lstrip().split(" ", 1)[0].endswith("."):
         # `Thm. ...`, `Lemma. ...`: a statement introduced by its kind.
         return analyze(raw[tokens[1].start :], lang)
@@ -365,6 +383,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     single = len(subject_tokens) == 1
     if subject_words[0] in lang.demonstratives and not single:
         return Clause("anaphoric")  # `Ces deux implémentations ...`: about an earlier sentence
+    if _elliptic(subject_words, lang):
+        return Clause("anaphoric")  # `Each vertex ...`, `Les plus importants ...`: of what?
     inner = range(1, len(subject_words))
     if any(_phrase_at(subject_words, i, lang.mid_subordinators) for i in inner):
         return None  # `x car y est ...`: the verb found belongs to a subordinate clause

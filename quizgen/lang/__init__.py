@@ -57,6 +57,7 @@ class Language:
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    quantifiers: frozenset[str]  # `each`, `deux`: a subject counting what was named before
     leadin_words: frozenset[str]  # `Ainsi, on a :`: a lead-in that names nothing
     prompt_verbs: frozenset[str]  # `Explain why ...`, `Citez ...`: an exam prompt is a question
     note_labels: frozenset[str]  # `Remarque`, `Tip`: asked as "what should you note?"
@@ -225,6 +226,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
         labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
         admin_keys=words("admin_keys"),
+        quantifiers=words("quantifiers"),
         leadin_words=words("leadin_words"),
         prompt_verbs=words("prompt_verbs"),
         note_labels=words("note_labels"),
