@@ -543,6 +543,19 @@ class _Converter:
             line = start + offset + 1
             text = self._clip(text, line)
             indent = self._indent(line)
+            carries_on = (
+                previous is not None
+                and not was_broken
+                and _CHILD_MARKER.match(text) is None
+                and text[:1].islower()
+                and _should_join(previous.text, text)
+            )
+            if carries_on and previous is anchor:
+                # `- La rareté ... impose` / `des décisions parmi ...` (lazy or over-indented):
+                # the item's sentence goes on, whatever the indentation
+                assert previous is not None
+                previous.text = f"{previous.text} {text}"
+                continue
             if anchor is not None and anchor.kind is NodeKind.ITEM and indent < anchor.content_col:
                 escaped = _Draft(NodeKind.LINE, text, line, indent=indent)
                 self.escaped.append(escaped)

@@ -4,6 +4,7 @@ that are unique in Anki's flat media folder and that Anki keeps."""
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,9 @@ def test_media_land_in_the_collection(vault: Path, tmp_path: Path, collection: A
     assert len(stored) == 5
 
     answers = {n.fields[0]: n.fields[1] for n in notes_by_guid(collection).values()}
-    by_term = {q.split("“")[1].split("”")[0]: a for q, a in answers.items() if "“" in q}
+    # `Cell: what is “Mitochondria”?` or `Cell: Ribosome?`
+    named = (re.search(r"“(.+?)”", q) or re.search(r":\s*([^:]+?)\s*\?$", q) for q in answers)
+    by_term = {m.group(1): answers[m.string] for m in named if m}
     assert by_term["Mitochondria"].endswith('<img src="img.png" alt="">')
     assert '<img src="img.png" width="300" alt="">' in by_term["Ribosome"]
     assert '<img src="x.png" alt="">' in by_term["Nucleus"]

@@ -34,7 +34,7 @@ from quizgen.extract.base import (
 from quizgen.extract.definitions import sentence_rule
 from quizgen.extract.emphasis import emphasis_rule
 from quizgen.extract.explicit import explicit_rule
-from quizgen.extract.structure import children_rule, formula_rule
+from quizgen.extract.structure import answered_children, children_rule, formula_rule
 from quizgen.extract.tables import table_rule
 from quizgen.extract.terms import aside_rule, remark_rule, term_rule
 from quizgen.extract.titles import titled_rule
@@ -148,7 +148,7 @@ def extract_cards(
                     drafts.extend(produced)
         for draft in drafts:
             if draft.rule in {"list", "detail", "question", "diagram"}:
-                for child in ctx.answer_children:
+                for child in answered_children(ctx, draft):
                     covered.setdefault(id(child), node.line)
             pending.append((draft, ctx))
         trace.append(_trace(ctx, tuple(dict.fromkeys(fired)), covered))

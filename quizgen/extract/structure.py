@@ -116,6 +116,18 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     return [draft] if draft else []
 
 
+def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
+    """The children a card of `ctx.node` answers with: under a title, a list card holds only
+    the list right under it; the lines after it are asked on their own."""
+    kids = ctx.answer_children
+    if ctx.node.kind in _TITLES and draft.rule == "list":
+        content = [c for c in ctx.node.children if c.kind is not NodeKind.HEADING]
+        leading = _leading_items(content)
+        if leading and set(map(id, leading)) <= set(map(id, kids)):
+            return tuple(leading)
+    return kids
+
+
 def _leading_items(content: list[Node]) -> list[Node]:
     items: list[Node] = []
     for child in content:
