@@ -137,8 +137,8 @@ def _what_it_is(ctx: NodeContext, text: str, acronym: str, long: str) -> tuple[P
         return ()
     if len(text[: m.start()].split()) <= 1:
         rest = text[m.end() :].strip(" ,;:-–—")
-    elif ctx.node.kind == NodeKind.ITEM:
-        return ()
+    elif ctx.node.kind is not NodeKind.LINE:
+        return ()  # an item is recited by its list; a heading's words are a title
     else:
         start, end = next(
             ((a, b) for a, b in split_sentences(text) if a <= m.start() < b), (0, len(text))

@@ -40,8 +40,8 @@ _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
 
 
 def _is_question(node: Node) -> bool:
-    text = markup.strip_kinds(node.text, frozenset({"comment"})).rstrip(" \t*_")
-    return text.endswith(("?", "？"))
+    text = markup.strip_kinds(node.text, frozenset({"comment"})).rstrip(" \t*_:：")
+    return text.endswith(("?", "？"))  # `Are sills discordant or concordant?:` too
 
 
 def _names_nothing(text: str, ctx: NodeContext) -> bool:
@@ -223,7 +223,7 @@ def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
         for kid, piece in zip(kids, children_pieces(kids), strict=True)
     )
     many = len(kids) > 1
-    question = node.text
+    question = re.sub(r"([?？][*_]*)\s*[:：]\s*$", r"\1", node.text)  # `concordant?:`
     if not _is_question(node) and _opens_as_question(node):
         question = plain(question).strip(" *_.:") + (" ?" if ctx.lang.code == "fr" else "?")
     return Draft(

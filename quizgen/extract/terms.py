@@ -48,6 +48,8 @@ def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
     text = plain(title_of(parent))
     if sum(ch.isalnum() for ch in text) < 3 or not ctx.short(parent):
         return False
+    if text.rstrip(" :").endswith(("?", "？")):
+        return False  # `### What is GDP?` > `GDP = ...`: the question asks it already
     if text.lower().strip(" :") in ctx.lang.labels | ctx.lang.glossary_titles:
         return False
     return not any(c.kind != "fragment" for _, c in clauses_of(parent.text, ctx.lang)) or (
@@ -161,6 +163,13 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
                 detail=detail,
             )
         ]
+    if (
+        parent is not None
+        and len(parent.children) == 1
+        and plain(parent.text).rstrip(" *_:：").endswith(("?", "？"))
+    ):
+        ctx.note("the answer of the question above: asked there")
+        return []
     if _repeated_term(ctx, split.term):
         ctx.note("the same term leads several lines: a mnemonic or a sequence, not a glossary")
         return []
