@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -142,10 +143,10 @@ def test_a_number_for_a_number(networks: tuple[Card, ...]) -> None:
     index = DistractorIndex(networks)
     import random
 
-    http = next(c for c in networks if "“HTTP”" in c.question)
+    http = next(c for c in networks if c.rule == "term" and re.search(r"\bHTTP\b", c.question))
     picked = index.pick(http, 3, rng=random.Random(0))
     assert sorted(c.text for c in picked) == ["22", "443", "53"]
-    tcp = next(c for c in networks if "“TCP”" in c.question)
+    tcp = next(c for c in networks if c.rule == "term" and re.search(r"\bTCP\b", c.question))
     assert all(not c.text.isdigit() for c in index.pick(tcp, 3, rng=random.Random(0)))
 
 
