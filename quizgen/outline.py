@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from markdown_it import MarkdownIt
@@ -267,6 +267,22 @@ def _names_what_follows(previous: str, text: str) -> bool:
     )
 
 
+_NUMBER_WORDS: Final = {
+    2: ("deux", "two", "both"), 3: ("trois", "three"), 4: ("quatre", "four"),
+    5: ("cinq", "five"), 6: ("six",), 7: ("sept", "seven"), 8: ("huit", "eight"),
+    9: ("neuf", "nine"), 10: ("dix", "ten"),
+}  # fmt: skip
+
+
+def counts_items(line: str, count: int) -> bool:
+    """A short line announcing as many things as the list after it has (`There are three
+    types of memory`, `Il y a 4 formes indéterminées`)."""
+    words = re.findall(r"[\w'’-]+", line.lower())
+    if not 2 < len(words) <= 12 or line.rstrip().endswith((".", "!", "?")):
+        return False
+    return str(count) in words or any(w in words for w in _NUMBER_WORDS.get(count, ()))
+
+
 def _should_join(previous: str, text: str) -> bool:
     """A soft-wrapped sentence: the previous line is unfinished and this one carries on. Not
     when the line is a `term : definition` of its own (a glossary without blank lines)."""
@@ -416,6 +432,18 @@ class _Converter:
             and state.last_line is not state.owner
         ):
             state.last_line.children.extend(items)  # the list interrupts the paragraph
+            state.intro = state.last_line
+            state.intro_list = (shape[0], shape[1], len(items))
+        elif (
+            previous is not None
+            and previous.type == "paragraph"
+            and state.last_line is not None
+            and state.last_line is not state.owner
+            and not state.last_line.children
+            and counts_items(state.last_line.text, len(items))
+        ):
+            # `Il y a 4 formes indéterminées`, a blank line, then the 4 of them
+            state.last_line.children.extend(items)
             state.intro = state.last_line
             state.intro_list = (shape[0], shape[1], len(items))
         else:

@@ -124,8 +124,11 @@ def _cloze(ctx: NodeContext) -> list[Draft]:
         else:
             continue
         deletions.append((span.start, span.end, body, number))
-    if not deletions:
-        return []
+    starts = [0, *(end for _, end, _, _ in deletions)]
+    ends = [*(start for start, _, _, _ in deletions), len(text)]
+    outside = "".join(text[a:b] for a, b in zip(starts, ends, strict=True))
+    if not deletions or not markup.has_content(outside):
+        return []  # `==Théorème : tout graphe ...==` highlights the whole line: a statement
     question, cloze, last = [], [], 0
     for start, end, body, number in deletions:
         question.append(text[last:start] + BLANK)

@@ -350,7 +350,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
             return None
     main = raw[tokens[start].start :]
-    if any(p.search(main) for p in lang.not_definitions):
+    if any(p.search(main.lstrip(ZWSP)) for p in lang.not_definitions):
         return Clause("rejected")
 
     verb = find_verb(tokens, start, lang)
@@ -476,20 +476,24 @@ STRONG_KINDS: Final = frozenset(
 _STRONG_KINDS = STRONG_KINDS
 
 
-_LONG_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{25,}?)(?<=\S)\1")
+_LONG_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)([^*_\n]{25,}?)(?<=\S)\1|(==)(?=\S)([^=\n]{25,}?)(?<=\S)=="
+)
 
 
 def unwrap_long_emphasis(raw: str) -> str:
-    """`Quand la **lumière change de milieu, elle change de direction.**`: bold over a whole
-    clause is emphasis, not a term. Its markers become zero-width spaces (offsets hold,
-    rendering drops them), so no split can fall inside them and leave a stray `**`."""
-    if "**" not in raw and "__" not in raw:
+    """`Quand la **lumière change de milieu, elle change de direction.**`: bold (or a
+    `==highlight==`) over a whole clause is emphasis, not a term. Its markers become
+    zero-width spaces (offsets hold, rendering drops them), so no split can fall inside them
+    and leave a stray `**`."""
+    if "**" not in raw and "__" not in raw and "==" not in raw:
         return raw
 
     def blank(m: re.Match[str]) -> str:
-        if len(m.group(2).split()) < 6:
+        marker, body = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if len(body.split()) < 6:
             return m.group(0)
-        return ZWSP * len(m.group(1)) + m.group(2) + ZWSP * len(m.group(1))
+        return ZWSP * len(marker) + body + ZWSP * len(marker)
 
     return _LONG_EMPHASIS.sub(blank, raw)
 

@@ -10,6 +10,7 @@ Mermaid nodes are parents like any other: their cards carry the rule name `diagr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from quizgen import markup
 from quizgen.extract.base import (
@@ -34,7 +35,7 @@ from quizgen.extract.base import (
 from quizgen.extract.sentences import STRONG_KINDS
 from quizgen.extract.separators import TermSplit, split_term
 from quizgen.model import CardKind, Node, NodeKind
-from quizgen.outline import announces
+from quizgen.outline import announces, counts_items
 
 _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
 
@@ -157,7 +158,7 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
         return []
     if ctx.term is not None:
         return []  # `Pouvez-vous m'aider ?: ¿Puede ayudarme?` is a pair of its own
-    lines, questions = per_parent(parent, "questions", _count_questions)
+    lines, questions = per_parent(parent, f"questions-{node.kind}", _question_counter(node.kind))
     if lines - questions > 2 * questions:
         return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
@@ -165,9 +166,15 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
     return [_question(ctx, (answer,))]
 
 
-def _count_questions(parent: Node) -> tuple[int, int]:
-    lines = [s for s in parent.children if s.kind in (NodeKind.ITEM, NodeKind.LINE)]
-    return len(lines), sum(1 for s in lines if _is_question(s))
+def _question_counter(kind: NodeKind) -> Callable[[Node], tuple[int, int]]:
+    """Lines of one kind under a parent, and how many are questions: the items of an exercise
+    list, not the paragraphs (a quoted answer) around a numbered question."""
+
+    def count(parent: Node) -> tuple[int, int]:
+        lines = [s for s in parent.children if s.kind is kind]
+        return len(lines), sum(1 for s in lines if _is_question(s))
+
+    return count
 
 
 def _chain(ctx: NodeContext) -> list[Node]:
@@ -380,7 +387,11 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     ordered = all(k.kind is NodeKind.ITEM and k.ordered for k in kids)
     if ordered:
         template = "list_ordered"
-    elif (sentence or not ctx.short(node)) and not announces(node.text):
+    elif (
+        (sentence or not ctx.short(node))
+        and not announces(node.text)
+        and not counts_items(plain(node.text), len(kids))
+    ):
         template = "list_sentence"
     else:
         template = "list"

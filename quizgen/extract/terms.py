@@ -96,25 +96,30 @@ _VALUE = re.compile(r"^[\divxlcm\s.,:/%°+-]+$")  # `1795`, `XIII`, `5 %`, `10:3
 
 
 def _repeated_term(ctx: NodeContext, term: str) -> bool:
-    """`R - rentrer`, `R - retourner`, `R - rester`: one name, several answers; `D - descendre`,
-    `M - monter`, ... under each other: an acrostic, not a glossary of letters."""
+    """`D - descendre`, `R - rentrer`, `M - monter`, `R - retourner`, ...: one letter per line,
+    letters coming back: an acrostic (a mnemonic), not a glossary of symbols."""
     if ctx.parent is None:
         return False
     lang = ctx.lang
-    counts, letters = per_parent(ctx.parent, f"terms-{lang.code}", lambda p: _term_counts(p, lang))
-    key = norm_key(term)
-    return counts[key] > 1 or (len(key) == 1 and letters >= 3)
+    acrostic = per_parent(ctx.parent, f"acrostic-{lang.code}", lambda p: _is_acrostic(p, lang))
+    # `s - displacement`, `u - initial velocity`: symbols, each defined once, are a glossary
+    return acrostic and len(norm_key(term)) == 1
 
 
-def _term_counts(parent: Node, lang: Language) -> tuple[Counter[str], int]:
-    """How often each term leads a line under `parent`, and how many terms are one letter."""
-    counts: Counter[str] = Counter()
+def _is_acrostic(parent: Node, lang: Language) -> bool:
+    """Three or more one-letter terms under `parent`, a letter coming back, each line's word
+    starting with its letter (`R - rentrer`): a mnemonic. `U = tension`, `U = RI` are not."""
+    letters: Counter[str] = Counter()
+    initials = 0
     for sibling in parent.children:
         if sibling.kind in (NodeKind.ITEM, NodeKind.LINE):
             split = split_term(sibling.text, lang)
-            if split is not None and not split.label:
-                counts[norm_key(split.term)] += 1
-    return counts, sum(n for name, n in counts.items() if len(name) == 1)
+            key = norm_key(split.term) if split is not None and not split.label else ""
+            if len(key) == 1 and split is not None:
+                letters[key] += 1
+                initials += norm_key(split.definition)[:1] == key
+    total = sum(letters.values())
+    return total >= 3 and any(n > 1 for n in letters.values()) and initials >= 0.75 * total
 
 
 def term_rule(ctx: NodeContext) -> list[Draft]:
