@@ -49,6 +49,7 @@ if str(REPO) not in sys.path:  # run from a checkout without installing
 
 from markdown_it import MarkdownIt  # noqa: E402
 
+from quizgen import tune_gc  # noqa: E402
 from quizgen.extract import extract_cards, extract_vault  # noqa: E402
 from quizgen.model import Note  # noqa: E402
 from quizgen.outline import parse_note  # noqa: E402
@@ -492,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="only time long flat sections (glossary, Q/A sheet) at two sizes: cost must be linear",
     )
     args = parser.parse_args(argv)
+    tune_gc()  # the collector settings the `quizgen` commands run with
     if args.shapes:
         return shapes(args.repeat)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from quizgen import __version__
+from quizgen import __version__, tune_gc
 from quizgen.cli import anki, cards, drill, quiz
 from quizgen.errors import QuizgenError, UsageError
 
@@ -47,4 +47,5 @@ cli.add_command(quiz.stats)
 
 
 def main() -> None:
+    tune_gc()
     cli(prog_name="quizgen")

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial
 
-from quizgen import markup
+from quizgen import markup, tune_gc
 from quizgen.config import Config
 from quizgen.extract.acronyms import acronym_rule
 from quizgen.extract.base import (
@@ -475,7 +475,7 @@ def extract_vault(
     seen: set[str] = set()
     count = _workers(len(notes), workers)
     if count > 1:
-        pool = ProcessPoolExecutor(count)
+        pool = ProcessPoolExecutor(count, initializer=tune_gc)
         results: Iterator[Extraction] = pool.map(
             partial(extract_cards, config=config), notes, chunksize=8
         )
