@@ -274,12 +274,17 @@ _NUMBER_WORDS: Final = {
 }  # fmt: skip
 
 
+_NAMING_WORDS: Final = frozenset({"and", "or", "et", "ou", "include", "includes", "comprend"})
+
+
 def counts_items(line: str, count: int) -> bool:
     """A short line announcing as many things as the list after it has (`There are three
     types of memory`, `Il y a 4 formes indéterminées`)."""
     words = re.findall(r"[\w'’-]+", line.lower())
-    if not 2 < len(words) <= 12 or line.rstrip().endswith((".", "!", "?")):
+    if not 2 < len(words) <= 12 or line.rstrip().endswith((".", "!", "?")) or "(" in line:
         return False
+    if any(w in _NAMING_WORDS for w in words):
+        return False  # `Two categories include humoral and cell-mediated`: named already
     return str(count) in words or any(w in words for w in _NUMBER_WORDS.get(count, ()))
 
 

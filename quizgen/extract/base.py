@@ -65,6 +65,7 @@ class Draft:
     cloze: str = ""  # CLOZE: raw text with deletions between CLOZE_OPEN / CLOZE_CLOSE
     line: int = 0  # source line when not the node's own
     reverse: bool = False  # the answer->question twin of the draft before it
+    answers: tuple[Node, ...] = ()  # the nodes it answers with, when not the node's children
 
 
 def plain(text: str) -> str:

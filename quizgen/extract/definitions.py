@@ -173,7 +173,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 draft = _draft(described, title, ctx)
             else:
                 draft = _draft(clause, title, ctx)
-        elif kind == "completion" and not statements and ctx.answered:
+        elif kind == "completion" and ctx.answered:
             ctx.note("a statement in a bullet: its parent's card asks it")
             continue
         else:

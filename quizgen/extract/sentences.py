@@ -350,7 +350,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
             return None
     main = raw[tokens[start].start :]
-    if any(p.search(main.lstrip(ZWSP)) for p in lang.not_definitions):
+    if any(p.search(main.lstrip(ZWSP + "=*_ ")) for p in lang.not_definitions):
         return Clause("rejected")
 
     verb = find_verb(tokens, start, lang)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from quizgen import markup
 from quizgen.extract.base import (
@@ -120,6 +121,8 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
 def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
     """The children a card of `ctx.node` answers with: under a title, a list card holds only
     the list right under it; the lines after it are asked on their own."""
+    if draft.answers:
+        return draft.answers
     kids = ctx.answer_children
     if ctx.node.kind in _TITLES and draft.rule == "list":
         content = [c for c in ctx.node.children if c.kind is not NodeKind.HEADING]
@@ -163,7 +166,7 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
         return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
         return []
-    return [_question(ctx, (answer,))]
+    return [replace(_question(ctx, (answer,)), answers=(answer,))]
 
 
 def _question_counter(kind: NodeKind) -> Callable[[Node], tuple[int, int]]:
