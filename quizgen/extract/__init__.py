@@ -183,6 +183,10 @@ _MERGEABLE = {
     "formula": "formula",
     "formula_of": "formula_of",
     "remark": "remark",
+    # `Droit admin = règles ...` and `Droit admin = jurisprudentiel`: one question, both answers
+    "term": "term",
+    "term_bare": "term_bare",
+    "term_value": "term_value",
 }
 
 
@@ -191,7 +195,7 @@ def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Dr
     of W in one section: one question each, all the answers under it."""
     groups: dict[tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]], list[int]] = {}
     for i, (draft, ctx) in enumerate(pending):
-        if draft.template in _MERGEABLE and draft.rule not in {"explicit", "term"}:
+        if draft.template in _MERGEABLE and draft.rule != "explicit":
             section = tuple(norm_key(h.text) for h in ctx.headings)
             fields = tuple(sorted((k, norm_key(v)) for k, v in draft.fields.items()))
             groups.setdefault((draft.template, fields, section), []).append(i)

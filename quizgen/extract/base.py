@@ -416,6 +416,7 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
 
 
 _LINE_KINDS: Final = (NodeKind.ITEM, NodeKind.LINE)
+_ALL_BOLD = re.compile(r"(\*\*|__)[^*_]+\1")
 _LABEL_END = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
 
 
@@ -426,7 +427,12 @@ def is_label_line(node: Node) -> bool:
         return False
     # labels are shared by every language (a French note says `Example` too)
     labels = get_language(None).labels
-    return bool(_LABEL_END.search(node.text)) or plain(node.text).strip(" *_").lower() in labels
+    text = node.text.strip()
+    return (
+        bool(_LABEL_END.search(text))
+        or plain(text).strip(" *_").lower() in labels
+        or bool(_ALL_BOLD.fullmatch(text))  # `**Correlation Coefficient**`: a sub-heading
+    )
 
 
 def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:

@@ -61,6 +61,7 @@ def _has_verb(text: str, lang: Language) -> bool:
     return strong or len(tokens) >= 4
 
 
+_NUMBERED = re.compile(r"\s+(?:\d+|[ivx]+)\.?$")
 _BRACKETED_TOKEN = re.compile(r"^\s*[\[(]\s*[^\s\[\]()]+\s*[\])]\s*$")
 _IMPLIES = re.compile(r"=>|⇒")
 _ARROW = re.compile(r"-->|->|=>|→|⇒|⟶")
@@ -171,7 +172,9 @@ def _judge(
         return None
     if _NUMERIC.match(term_plain) and _NUMERIC.match(definition_plain.split(" ")[0] or "x"):
         return None  # `10 : 30`, `2021 - 2022`
-    key = term_plain.strip("*_ ").lower()
+    if not any(ch.isalpha() for ch in term_plain):
+        return None  # `1 - Action conforme au devoir`: a number, not a name
+    key = _NUMBERED.sub("", term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
     if key in lang.labels:
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)
