@@ -188,6 +188,7 @@ _MERGEABLE = {
     "term_bare": "term_bare",
     "term_value": "term_value",
 }
+_FAMILY = {"term_value": "term"}  # the same term, asked either way, is one question
 
 
 def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Draft, NodeContext]]:
@@ -198,13 +199,19 @@ def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Dr
         if draft.template in _MERGEABLE and draft.rule != "explicit":
             section = tuple(norm_key(h.text) for h in ctx.headings)
             fields = tuple(sorted((k, norm_key(v)) for k, v in draft.fields.items()))
-            groups.setdefault((draft.template, fields, section), []).append(i)
+            family = _FAMILY.get(draft.template, draft.template)
+            groups.setdefault((family, fields, section), []).append(i)
     merged: dict[int, Draft] = {}
     dropped: set[int] = set()
-    for (template, _, _), indexes in groups.items():
+    for _, indexes in groups.items():
         if len(indexes) < 2:
             continue
         first, _ctx = pending[indexes[0]]
+        # one `que désigne` among `Droit admin : ?` cards: the whole group asks it that way
+        template = next(
+            (pending[i][0].template for i in indexes if pending[i][0].template == "term"),
+            first.template,
+        )
         pieces = tuple(p for i in indexes for p in pending[i][0].answer)
         merged[indexes[0]] = replace(
             first,

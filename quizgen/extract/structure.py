@@ -270,6 +270,10 @@ def _is_category(kid: Node, ctx: NodeContext) -> bool:
     )
 
 
+def _line_children(node: Node) -> list[Node]:
+    return [c for c in node.children if c.kind in (NodeKind.ITEM, NodeKind.LINE)]
+
+
 def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
     """A child that has a card of its own (a term line, a definition sentence)."""
     if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
@@ -359,7 +363,8 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         if _is_category(kid, ctx):
             ctx.note("its one child is a sub-category: asked with its own children")
             return None
-        if node.kind in _TITLES and _asks_itself(kid, ctx):
+        lists_itself = len(_line_children(kid)) >= 2 and not ctx.short(kid)
+        if node.kind in _TITLES and (_asks_itself(kid, ctx) or lists_itself):
             ctx.note("its one line is asked on its own, with this title as context")
             return None
         if kid.kind is NodeKind.MATH:
