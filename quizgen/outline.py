@@ -51,7 +51,9 @@ _TAGS_ONLY = re.compile(r"^(?:#[\w/-]*[^\W\d][\w/-]*\s*)+$")
 _TERM_START = re.compile(r"^[^\s:]+(?:\s+[^\s:]+){0,5}\s*(?::|\s[-–—=]|->|=>|→)\s")
 _DEFINITION_LIST = re.compile(r"^:\s+(\S.*)$")  # pandoc / MyST: `Term` then `: definition`
 _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?|===)\s*([\w-]+)?\s*(?:"([^"]*)")?\s*$')
-_INLINE_BULLET = re.compile(r"^([*+-]|\d{1,9}[.)]|\d{1,3} ?[-–](?= ))\s+(\S.*)$")  # `1 - X` too
+_INLINE_BULLET = re.compile(
+    r"^([*+-]|\d{1,9}[.)]|\d{1,3} ?[-–](?=\s+[^\W\d_]))\s+(\S.*)$"
+)  # `1 - X` too
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>[ ]?)+")
 _ITEM_START = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]*")
 _BOLD_LABEL = re.compile(r"^(\*\*|__)[^*_]+\1\s*:?$")
