@@ -24,6 +24,7 @@ from quizgen.extract.base import (
     BLANK,
     CLOZE_CLOSE,
     CLOZE_OPEN,
+    TRAILING_COLON,
     Draft,
     NodeContext,
     Piece,
@@ -298,8 +299,6 @@ def _piece_html(piece: Piece) -> str:
     return markup.to_html(piece.text)
 
 
-# `**10-ème siècle:**` names the parent in `{parent} : citez ...` without its own colon.
-_TRAILING_COLON = re.compile(r"\s*[:：]+\s*(\*\*|__|\*|_)?\s*$")
 _NAME_FIELDS = frozenset({"parent", "subject", "term"})
 # `## 🎯 Objectifs`, `### 1.5 Protocol Layers`, `## II. La crise`: decoration and numbering
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXLC]+[.)]|[A-Za-z][.)])\s+(?=\S)")
@@ -321,7 +320,7 @@ def _undecorated(text: str) -> str:
 
 def _as_name(value: str) -> str:
     """A heading or line as it names a thing inside a question."""
-    name = _TRAILING_COLON.sub(r"\1", value)
+    name = TRAILING_COLON.sub(r"\1", value)  # `**10-ème siècle:**` in `{parent} : citez`
     stripped = _NUMBERING.sub("", _undecorated(name))
     return stripped if markup.has_content(stripped) else name
 

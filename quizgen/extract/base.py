@@ -242,9 +242,7 @@ class NodeContext:
     def label_family(self) -> str:
         """What a labelled line is (`TL;DR:` summary, `Réponse :` answer, `Def.`...), or ""."""
         term = self.term
-        if term is None or not term.label:
-            return ""
-        return self.lang.title_labels.get(plain(term.term).strip("*_ :").lower(), "")
+        return label_family(term.term, self.lang) if term is not None and term.label else ""
 
     @cached_property
     def clauses(self) -> tuple[tuple[int, Clause], ...]:
@@ -386,6 +384,12 @@ def sibling_index(parent: Node, node: Node) -> int:
     return positions.get(id(node), -1)
 
 
+def label_family(label: str, lang: Language) -> str:
+    """The family of a label (`TL;DR` summary, `Réponse attendue` answer, `Déf.` definition,
+    `Exemples` example...), "" for a plain label or none."""
+    return lang.title_labels.get(plain(label).strip("*_ :：").lower(), "")
+
+
 def remark_fields(label: str, parent: str, lang: Language) -> tuple[str, dict[str, str]]:
     """The template of a labelled line's card: `Remarque :` asks what to note, `Issue:` asks the
     issue by name (`Background: Issue?`)."""
@@ -408,7 +412,7 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
             # `Protocols:` over `TCP: ...` / `UDP: ...`: the item is what it introduces
             lines = [k.text.strip().rstrip(".;") for k in child.children if k.kind in _LINE_KINDS]
             lead = child.text.rstrip()
-            lead = lead if _LABEL_END.search(lead) else f"{lead}:"
+            lead = lead if TRAILING_COLON.search(lead) else f"{lead}:"
             pieces.append(Piece(f"{lead} {'; '.join(lines)}"))
         else:
             pieces.append(Piece(child.text))
@@ -417,7 +421,8 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
 
 _LINE_KINDS: Final = (NodeKind.ITEM, NodeKind.LINE)
 _ALL_BOLD = re.compile(r"(\*\*|__)[^*_]+\1")
-_LABEL_END = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
+# A colon ending a line, perhaps inside its emphasis (`**10-ème siècle:**`); group 1 the closer.
+TRAILING_COLON = re.compile(r"\s*[:：]+\s*(\*\*|__|\*|_)?\s*$")
 
 
 def is_label_line(node: Node) -> bool:
@@ -429,7 +434,7 @@ def is_label_line(node: Node) -> bool:
     labels = get_language(None).labels
     text = node.text.strip()
     return (
-        bool(_LABEL_END.search(text))
+        bool(TRAILING_COLON.search(text))
         or plain(text).strip(" *_").lower() in labels
         or bool(_ALL_BOLD.fullmatch(text))  # `**Correlation Coefficient**`: a sub-heading
     )

@@ -9,7 +9,7 @@ takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is wo
 from __future__ import annotations
 
 from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, plain, title_of
-from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, split_sentences
+from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, asks, split_sentences
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
 
@@ -126,7 +126,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         and node.kind is NodeKind.LINE
         and bool(parent.text.strip())
         and not is_scaffold(parent.text, ctx.lang)
-        and not parent.text.rstrip().endswith(("?", "？"))
+        and not asks(parent.text)
     )
     has_children = bool(ctx.answer_children)
     # A line under another line is one of its parent's answers: only a real definition in it
@@ -181,7 +181,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         if draft is not None:
             drafts.append(draft)
     for start, end in split_sentences(node.text):
-        if node.text[start:end].rstrip("*_ \u200b").endswith(("?", "？")):
+        if asks(node.text[start:end]):
             continue  # `Quelles sont les méthodes ... ?` asks, it names nothing
         for clause in appositives(node.text[start:end], ctx.lang):
             draft = _draft(clause, clause.subject, ctx)

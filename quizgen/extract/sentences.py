@@ -51,6 +51,12 @@ class Clause:
     split_rest: str = ""
 
 
+def asks(text: str) -> bool:
+    """Does this Markdown end as a question: `... ?`, `**Quelles sont ... ?**`, a bold made
+    invisible (zero-width spaces), or `concordant?:` before its answer?"""
+    return text.rstrip(" \t*_\u200b:：").endswith(("?", "？"))
+
+
 EDITORIAL = re.compile(r"^\\?\[[^\[\]]*\\?\][.!]?$")
 
 
@@ -300,7 +306,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if not tokens:
         return None
     stripped = raw.strip()
-    if stripped.rstrip("*_ \u200b").endswith(("?", "？")):  # `**Quelles sont ... ?**` too
+    if asks(stripped):
         return Clause("question")  # asks, does not tell: the question rule answers it
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Final
 
 from quizgen import markup
-from quizgen.extract.sentences import EDITORIAL, find_verb, tokenize, unwrap_long_emphasis
+from quizgen.extract.sentences import EDITORIAL, asks, find_verb, tokenize, unwrap_long_emphasis
 from quizgen.lang import Language
 
 MAX_TERM_WORDS: Final = 6
@@ -195,8 +195,7 @@ def _judge(
         any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n >= 2)
     ):
         return None  # `Si Cm = 0, ...`, `In Greece -- communist rebellion`: not a name
-    asks = term_plain.rstrip(" *_").endswith(("?", "？"))
-    if definition_plain.rstrip().endswith(("?", "？")) and not asks and separator != "equals":
+    if asks(definition_plain) and not asks(term_plain) and separator != "equals":
         return None  # `Desire accounts: what are true preferences?`: a question, asked as one
     lead = definition_plain.split(" ", 1)[0].lower()
     if any((lead,) == p for p in lang.coordinators):

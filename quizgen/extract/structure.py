@@ -10,7 +10,6 @@ Mermaid nodes are parents like any other: their cards carry the rule name `diagr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
 from quizgen import markup
@@ -25,6 +24,7 @@ from quizgen.extract.base import (
     detail_of,
     is_label_line,
     is_scaffold,
+    label_family,
     norm_key,
     per_parent,
     plain,
@@ -33,7 +33,7 @@ from quizgen.extract.base import (
     title_of,
     words,
 )
-from quizgen.extract.sentences import STRONG_KINDS
+from quizgen.extract.sentences import STRONG_KINDS, asks
 from quizgen.extract.separators import TermSplit, split_term
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
@@ -42,8 +42,7 @@ _TITLES = (NodeKind.HEADING, NodeKind.CALLOUT)
 
 
 def _is_question(node: Node) -> bool:
-    text = markup.strip_kinds(node.text, frozenset({"comment"})).rstrip(" \t*_:：")
-    return text.endswith(("?", "？"))  # `Are sills discordant or concordant?:` too
+    return asks(markup.strip_kinds(node.text, frozenset({"comment"})))
 
 
 def _names_nothing(text: str, ctx: NodeContext) -> bool:
@@ -161,7 +160,8 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
         return []
     if ctx.term is not None:
         return []  # `Pouvez-vous m'aider ?: ¿Puede ayudarme?` is a pair of its own
-    lines, questions = per_parent(parent, f"questions-{node.kind}", _question_counter(node.kind))
+    kind = node.kind
+    lines, questions = per_parent(parent, f"questions-{kind}", lambda p: _count_questions(p, kind))
     if lines - questions > 2 * questions:
         return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
@@ -169,15 +169,11 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
     return [replace(_question(ctx, (answer,)), answers=(answer,))]
 
 
-def _question_counter(kind: NodeKind) -> Callable[[Node], tuple[int, int]]:
+def _count_questions(parent: Node, kind: NodeKind) -> tuple[int, int]:
     """Lines of one kind under a parent, and how many are questions: the items of an exercise
     list, not the paragraphs (a quoted answer) around a numbered question."""
-
-    def count(parent: Node) -> tuple[int, int]:
-        lines = [s for s in parent.children if s.kind is kind]
-        return len(lines), sum(1 for s in lines if _is_question(s))
-
-    return count
+    lines = [s for s in parent.children if s.kind is kind]
+    return len(lines), sum(1 for s in lines if _is_question(s))
 
 
 def _chain(ctx: NodeContext) -> list[Node]:
@@ -254,8 +250,7 @@ def _answer_label(kid: Node, ctx: NodeContext) -> TermSplit | None:
     split = split_term(kid.text, ctx.lang)
     if split is None or not split.label:
         return None
-    label = plain(split.term).strip("*_ :").lower()
-    return split if ctx.lang.title_labels.get(label) == "answer" else None
+    return split if label_family(split.term, ctx.lang) == "answer" else None
 
 
 def _is_category(kid: Node, ctx: NodeContext) -> bool:
@@ -332,7 +327,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if label in ctx.lang.labels:
         # `ATTENTION :`, `Reminder`, `Tips`: the lines under the label are the section's remark.
         section = next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
-        family = ctx.lang.title_labels.get(label)
+        family = label_family(parent, ctx.lang)
         if family == "example" and all(_asks_itself(k, ctx) or is_label_line(k) for k in kids):
             ctx.note("its examples are each asked on their own")
             return None

@@ -23,7 +23,7 @@ from quizgen.extract.base import (
     title_of,
     words,
 )
-from quizgen.extract.sentences import STRONG_KINDS, is_date
+from quizgen.extract.sentences import STRONG_KINDS, asks, is_date
 from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, split_term
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
@@ -48,7 +48,7 @@ def _names_a_thing(parent: Node, ctx: NodeContext) -> bool:
     text = plain(title_of(parent))
     if sum(ch.isalnum() for ch in text) < 3 or not ctx.short(parent):
         return False
-    if text.rstrip(" :").endswith(("?", "？")):
+    if asks(text):
         return False  # `### What is GDP?` > `GDP = ...`: the question asks it already
     if text.lower().strip(" :") in ctx.lang.labels | ctx.lang.glossary_titles:
         return False
@@ -156,7 +156,7 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
                 detail=detail,
             )
         ]
-    if plain(split.term).rstrip(" *_").endswith(("?", "？")):
+    if asks(plain(split.term)):
         # `Pouvez-vous m'aider ? : ¿Puede ayudarme?`: a phrase and its translation
         return [
             Draft(
@@ -168,11 +168,7 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
                 detail=detail,
             )
         ]
-    if (
-        parent is not None
-        and len(parent.children) == 1
-        and plain(parent.text).rstrip(" *_:：").endswith(("?", "？"))
-    ):
+    if parent is not None and len(parent.children) == 1 and asks(plain(parent.text)):
         ctx.note("the answer of the question above: asked there")
         return []
     if _repeated_term(ctx, split.term):
@@ -274,7 +270,7 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
     term, parent = ctx.term, ctx.parent
     if term is None or not term.label or parent is None:
         return []
-    family = ctx.lang.title_labels.get(plain(term.term).strip("*_ :").lower())
+    family = ctx.label_family
     if family == "answer":
         return []  # `Réponse attendue : ...` answers the question above: its card has it
     if family == "summary":
