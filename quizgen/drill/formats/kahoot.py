@@ -126,6 +126,16 @@ def _sheet(table: list[list[str | int]]) -> bytes:
     return _xml(worksheet)
 
 
+def _relationships(*targets: tuple[str, str]) -> bytes:
+    """An OPC relationships part: (target, relationship type) -> rId1, rId2, ..."""
+    rels = ET.Element(f"{{{_PKG_REL}}}Relationships")
+    for n, (target, kind) in enumerate(targets, 1):
+        ET.SubElement(
+            rels, f"{{{_PKG_REL}}}Relationship", Id=f"rId{n}", Target=target, Type=f"{_REL}/{kind}"
+        )
+    return _xml(rels)
+
+
 def _xml(element: ET.Element) -> bytes:
     body: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body
@@ -147,31 +157,10 @@ def _package_parts() -> dict[str, bytes]:
     parts = {"[Content_Types].xml": _xml(types)}
 
     ET.register_namespace("", _PKG_REL)
-    rels = ET.Element(f"{{{_PKG_REL}}}Relationships")
-    ET.SubElement(
-        rels,
-        f"{{{_PKG_REL}}}Relationship",
-        Id="rId1",
-        Target="xl/workbook.xml",
-        Type=f"{_REL}/officeDocument",
+    parts["_rels/.rels"] = _relationships(("xl/workbook.xml", "officeDocument"))
+    parts["xl/_rels/workbook.xml.rels"] = _relationships(
+        ("worksheets/sheet1.xml", "worksheet"), ("styles.xml", "styles")
     )
-    parts["_rels/.rels"] = _xml(rels)
-    book_rels = ET.Element(f"{{{_PKG_REL}}}Relationships")
-    ET.SubElement(
-        book_rels,
-        f"{{{_PKG_REL}}}Relationship",
-        Id="rId1",
-        Target="worksheets/sheet1.xml",
-        Type=f"{_REL}/worksheet",
-    )
-    ET.SubElement(
-        book_rels,
-        f"{{{_PKG_REL}}}Relationship",
-        Id="rId2",
-        Target="styles.xml",
-        Type=f"{_REL}/styles",
-    )
-    parts["xl/_rels/workbook.xml.rels"] = _xml(book_rels)
 
     ET.register_namespace("", _MAIN)
     ET.register_namespace("r", _REL)
