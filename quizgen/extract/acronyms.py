@@ -14,7 +14,7 @@ from quizgen.lang import Language
 from quizgen.model import NodeKind
 
 _ACRONYM: Final = r"[A-Z][A-Za-z0-9&]{1,9}"
-_LONG_THEN_SHORT = re.compile(r"(?P<before>[^()]*?)\s*\((?P<acr>" + _ACRONYM + r")\)")
+_IN_PARENS = re.compile(r"\((?P<acr>" + _ACRONYM + r")\)")
 _SHORT_THEN_LONG = re.compile(r"(?<![\w-])(?P<acr>" + _ACRONYM + r")\s*\((?P<long>[^()]{3,150})\)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
 _KINDS: Final = frozenset({NodeKind.LINE, NodeKind.ITEM, NodeKind.HEADING, NodeKind.CALLOUT})
@@ -92,11 +92,17 @@ def find_acronyms(text: str, lang: Language) -> list[tuple[str, str]]:
             continue  # `SQL (SQLi)`: another abbreviation, not what SQL stands for
         if _capitals(acronym) and _spells(acronym, words, lang.acronym_fillers) is not None:
             found.append((acronym, long))
-    for m in _LONG_THEN_SHORT.finditer(text):
+    end = 0
+    for m in _IN_PARENS.finditer(text):
+        # the long form comes from the words since the last bracket or acronym (a lazy
+        # `[^()]*?` in front of the pattern would rescan the line from every position)
+        start = max(end, text.rfind("(", 0, m.start()) + 1, text.rfind(")", 0, m.start()) + 1)
+        end = m.end()
         acronym = m.group("acr")
         if not _capitals(acronym) or any(a == acronym for a, _ in found):
             continue
-        long = _long_form_before(m.group("before"), acronym, lang.acronym_fillers)
+        before = text[start : m.start()].rstrip()
+        long = _long_form_before(before, acronym, lang.acronym_fillers)
         if long and long.lower() != acronym.lower():
             found.append((acronym, long))
     return found

@@ -262,10 +262,23 @@ def _strong_verb(tokens: tuple[Token, ...], start: int, limit: int, lang: Langua
 
 
 def _definitional(words: list[str], i: int, lang: Language) -> tuple[str, int]:
-    for phrase, template in lang.definitional:
+    if i >= len(words):
+        return "", 0
+    for phrase, template in _definitional_by_first_word(lang.definitional).get(words[i], ()):
         if tuple(words[i : i + len(phrase)]) == phrase:
             return template, len(phrase)
     return "", 0
+
+
+@lru_cache(maxsize=64)
+def _definitional_by_first_word(
+    definitional: tuple[tuple[tuple[str, ...], str], ...],
+) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, template in definitional:  # longest first, and kept so
+        if phrase:
+            index.setdefault(phrase[0], []).append((phrase, template))
+    return {first: tuple(group) for first, group in index.items()}
 
 
 def _rest(raw: str, tokens: tuple[Token, ...], i: int) -> str:
@@ -356,7 +369,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
             return None
     main = raw[tokens[start].start :]
-    if any(p.search(main.lstrip(ZWSP + "=*_ ")) for p in lang.not_definitions):
+    if lang.not_definitions.search(main.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")
 
     verb = find_verb(tokens, start, lang)
@@ -378,7 +391,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         # `n vectors, there exist ...`, `In 1900, the Empire ...`: what precedes the last
         # comma before the verb sets the scene; the subject comes after it.
         start = commas[-1] + 1
-        if any(p.search(raw[tokens[start].start :]) for p in lang.not_definitions):
+        if lang.not_definitions.search(raw[tokens[start].start :]):
             return Clause("rejected")
     subject_tokens = tokens[start:verb]
     if len(subject_tokens) > 1 and subject_tokens[-1].word in lang.resumptive:
@@ -504,6 +517,14 @@ def unwrap_long_emphasis(raw: str) -> str:
     return _LONG_EMPHASIS.sub(blank, raw)
 
 
+def _after_comma(text: str, at: int) -> bool:
+    """Is the last non-blank character before `at` a comma?"""
+    at -= 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at >= 0 and text[at] == ","
+
+
 @lru_cache(maxsize=1 << 14)
 def analyze_sentence(raw: str, lang: Language) -> tuple[tuple[int, Clause], ...]:
     """Clauses of one sentence with their offsets: `X is A, and Y is B` gives two, when the
@@ -511,8 +532,8 @@ def analyze_sentence(raw: str, lang: Language) -> tuple[tuple[int, Clause], ...]
     masked = mask(raw)
     tokens = tokenize(masked, lang, raw)
     words = [t.word for t in tokens]
-    for i, token in enumerate(tokens):
-        if i == 0 or token.depth > 0 or not masked[: token.start].rstrip().endswith(","):
+    for i, token in enumerate(tokens if "," in masked else ()):
+        if i == 0 or token.depth > 0 or not _after_comma(masked, token.start):
             continue
         length = _phrase_at(words, i, lang.coordinators)
         if not length or i + length >= len(tokens):

@@ -39,6 +39,9 @@ _SEPARATOR = re.compile(
     r"|(?P<equals>\s+=\s+(?=\S))"
     r"|(?P<arrow>\s*(?:-->|->|=>|→|⇒|⟶)\s*(?=\S))"
 )
+# Every separator holds one of these; most lines have none, and finditer would try the
+# alternation (which starts with optional white space) at every position.
+_SEPARATOR_CHARS: Final = re.compile(r"[:：=\-–—→⇒⟶]")
 _PRIORITY: Final = ("colon", "arrow", "equals", "dash")
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
 _BOLD_LEAD: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_:：]{2,60}?)\1\s+(?=[A-ZÀ-ÖØ-Þ])")
@@ -140,6 +143,8 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         if split is not None and not split.implication:
             return split
     masked = markup.mask(text)
+    if _SEPARATOR_CHARS.search(masked) is None:
+        return None
     found = [
         (m.lastgroup or "", m)
         for m in _SEPARATOR.finditer(masked)
