@@ -105,6 +105,7 @@ def note_deck(note: Note, meta: NoteMeta, config: Config) -> str:
     return f"{course}::{note.title}" if course else note.title
 
 
+@lru_cache(maxsize=1 << 12)
 def anki_tag(tag: str) -> str:
     """Obsidian `a/b` -> Anki `a::b`; spaces -> `_`; Unicode kept."""
     tag = re.sub(r"\s+", "_", tag.strip().lstrip("#"))
@@ -361,6 +362,15 @@ _BLANKS = re.compile(r"\.{5,}|_{4,}|…{2,}")
 _CLOZE_MARK = re.compile(CLOZE_OPEN + r"(\d+)\|(.*?)" + CLOZE_CLOSE, re.DOTALL)
 
 
+@lru_cache(maxsize=1 << 10)
+def _section(titles: tuple[str, ...]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """A heading path as the card shows it, as its Anki tag, and as its identity keys: the
+    same for every card of a section, so worked out once."""
+    headings = tuple(plain(t) for t in titles)
+    tag = anki_tag("/".join(h.replace("/", " ") for h in headings)) if headings else ""
+    return headings, tag, tuple(norm_key(h) for h in headings)
+
+
 def _render(
     draft: Draft,
     ctx: NodeContext,
@@ -381,15 +391,9 @@ def _render(
         cloze = _CLOZE_MARK.sub(
             lambda m: f"{{{{c{m.group(1)}::{m.group(2)}}}}}", markup.to_html(draft.cloze)
         )
-    headings = [plain(title_of(h)) for h in ctx.headings]
-    heading_tag = anki_tag("/".join(h.replace("/", " ") for h in headings)) if headings else ""
+    headings, heading_tag, heading_keys = _section(tuple(title_of(h) for h in ctx.headings))
     tags = tuple(dict.fromkeys(t for t in (*note_tags, heading_tag) if t))
-    key = anchor_key(
-        norm_key(note.title),
-        [norm_key(h) for h in headings],
-        f"{draft.rule}:{draft.kind}",
-        draft.anchor,
-    )
+    key = anchor_key(norm_key(note.title), heading_keys, f"{draft.rule}:{draft.kind}", draft.anchor)
     media = tuple(
         ref
         for text in (*draft.fields.values(), *(p.text for p in (*draft.answer, *draft.detail)))
@@ -412,7 +416,7 @@ def _render(
         cloze=cloze,
         media=tuple(dict.fromkeys(media)),
         reverse_of="<previous>" if draft.reverse else "",
-        section=tuple(headings),
+        section=headings,
         diagram=next((a.back for a in ctx.ancestors if a.kind is NodeKind.DIAGRAM), ""),
         detail=tuple(_piece_plain(p) for p in draft.detail if _piece_plain(p).strip()),
     )
