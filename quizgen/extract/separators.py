@@ -123,6 +123,7 @@ def _pair_of_names(left: str, right: str) -> bool:
     )  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 14)  # a line's split is asked by its own rules and by its siblings'
 def split_term(text: str, lang: Language) -> TermSplit | None:
     """Split a line at its term separator, or None when it is not a `term: definition` line.
 
