@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial
+from typing import Any
 
 from quizgen import markup, tune_gc
 from quizgen.config import Config
@@ -359,6 +360,7 @@ def _answer(draft: Draft) -> tuple[str, str]:
 
 
 _BLANKS = re.compile(r"\.{5,}|_{4,}|…{2,}")
+_HAS_WORD = re.compile(r"[\w+]")  # what norm_key keeps: a card without any asks nothing
 _CLOZE_MARK = re.compile(CLOZE_OPEN + r"(\d+)\|(.*?)" + CLOZE_CLOSE, re.DOTALL)
 
 
@@ -379,7 +381,9 @@ def _render(
     *,
     deck: str,
     note_tags: tuple[str, ...],
-) -> Card:
+) -> dict[str, Any]:
+    """The card's fields; its `id` is still the anchor key, hashed by _finish, which makes the
+    Card once duplicates are known."""
     fields = {k: _as_name(v) if k in _NAME_FIELDS else v for k, v in draft.fields.items()}
     plain_fields = {k: _field(v, lang, as_html=False) for k, v in fields.items()}
     html_fields = {k: _field(v, lang, as_html=True) for k, v in fields.items()}
@@ -399,55 +403,59 @@ def _render(
         for text in (*draft.fields.values(), *(p.text for p in (*draft.answer, *draft.detail)))
         for ref in markup.media_refs(text)
     )
-    return Card(
-        id=key,  # hashed in _finish, once duplicates are known
-        kind=draft.kind,
-        question=question,
-        answer=answer,
-        question_html=question_html,
-        answer_html=answer_html,
-        context=ctx.breadcrumb,
-        deck=deck,
-        tags=tags,
-        source=SourceRef(note.rel_path, draft.line or ctx.node.line),
-        lang=lang.code,
-        rule=draft.rule,
-        items=tuple(_piece_plain(p) for p in draft.answer) if draft.kind is CardKind.LIST else (),
-        cloze=cloze,
-        media=tuple(dict.fromkeys(media)),
-        reverse_of="<previous>" if draft.reverse else "",
-        section=headings,
-        diagram=next((a.back for a in ctx.ancestors if a.kind is NodeKind.DIAGRAM), ""),
-        detail=tuple(_piece_plain(p) for p in draft.detail if _piece_plain(p).strip()),
-    )
+    return {
+        "id": key,
+        "kind": draft.kind,
+        "question": question,
+        "answer": answer,
+        "question_html": question_html,
+        "answer_html": answer_html,
+        "context": ctx.breadcrumb,
+        "deck": deck,
+        "tags": tags,
+        "source": SourceRef(note.rel_path, draft.line or ctx.node.line),
+        "lang": lang.code,
+        "rule": draft.rule,
+        "items": tuple(_piece_plain(p) for p in draft.answer)
+        if draft.kind is CardKind.LIST
+        else (),
+        "cloze": cloze,
+        "media": tuple(dict.fromkeys(media)),
+        "reverse_of": "<previous>" if draft.reverse else "",
+        "section": headings,
+        "diagram": next((a.back for a in ctx.ancestors if a.kind is NodeKind.DIAGRAM), ""),
+        "detail": tuple(_piece_plain(p) for p in draft.detail if _piece_plain(p).strip()),
+    }
 
 
-def _finish(cards: list[Card]) -> tuple[Card, ...]:
+def _finish(rendered: list[dict[str, Any]]) -> tuple[Card, ...]:
     """Drop exact duplicates and empty cards; turn anchor keys into ids, numbering repeats."""
     seen: set[tuple[str, str]] = set()
     blanked: set[tuple[tuple[str, ...], str]] = set()
     counts: dict[str, int] = {}
     done: list[Card] = []
     previous_id = ""
-    for card in cards:
-        if card.rule == "emphasis" and len(card.answer.split()) > 1:
+    for fields in rendered:
+        question, answer = fields["question"], fields["answer"]
+        if fields["rule"] == "emphasis" and len(answer.split()) > 1:
             # One blank per term per section: a third `[…]` -> `réactions simples` asks nothing
             # new. Single words may repeat: `Julio y Hernando [son]`... is a conjugation drill.
-            key = (card.section, norm_key(card.answer))
+            key = (fields["section"], norm_key(answer))
             if key in blanked:
                 continue
             blanked.add(key)
         # Only case and spacing count here: `$\cos(-\theta)=$` and `$\cos(\theta)$` differ.
-        q, a = " ".join(card.question.casefold().split()), " ".join(card.answer.casefold().split())
-        if not norm_key(q) or not norm_key(a) or q == a or (q, a) in seen:
+        q, a = " ".join(question.casefold().split()), " ".join(answer.casefold().split())
+        if not _HAS_WORD.search(q) or not _HAS_WORD.search(a) or q == a or (q, a) in seen:
             continue
-        if _BLANKS.search(card.question) or _BLANKS.search(card.answer):
+        if _BLANKS.search(question) or _BLANKS.search(answer):
             continue  # an exercise with blanks to fill (`un .......... de`), not knowledge
         seen.add((q, a))
-        counts[card.id] = counts.get(card.id, 0) + 1
-        final = card_id(card.id, counts[card.id])
-        twin = previous_id if card.reverse_of else ""
-        done.append(replace(card, id=final, reverse_of=twin))
+        anchor = fields["id"]
+        counts[anchor] = counts.get(anchor, 0) + 1
+        final = card_id(anchor, counts[anchor])
+        twin = previous_id if fields["reverse_of"] else ""
+        done.append(Card(**{**fields, "id": final, "reverse_of": twin}))
         previous_id = final
     return tuple(done)
 
