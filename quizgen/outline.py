@@ -117,6 +117,9 @@ def _metadata_keys() -> frozenset[str]:
 # ---------------------------------------------------------------- pass 1: tokens -> blocks
 
 
+_GLUED_HEADING = re.compile(r"^\s*#{2,6}(?=[^\s#])")
+
+
 @dataclass
 class _Block:
     type: str
@@ -468,9 +471,17 @@ class _Converter:
                        marker=marker, indent=self._indent(block.start + 1))  # fmt: skip
         draft.content_col = self._content_col(block.start + 1)
         rest = block.children
-        if rest and rest[0].type == "paragraph":
+        if rest and rest[0].type == "heading":
+            # `- ### **Philippe Pinel**`: a heading written as a bullet names what its children
+            # are about, as the bullet's own text would.
+            draft.text = self._clip(rest[0].content.strip(), rest[0].start + 1)
+            draft.line = rest[0].start + 1
+            rest = rest[1:]
+        elif rest and rest[0].type == "paragraph":
             first = rest[0]
             text, _, more = first.content.partition("\n")
+            # `1. ###Pathogens`: meant as a heading (one `#` would be a tag)
+            text = _GLUED_HEADING.sub("", text)
             draft.text = self._clip(text.strip(), first.start + 1)
             if more:
                 draft.children.extend(self.lines(more, first.start + 1, draft))

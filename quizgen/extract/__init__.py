@@ -129,17 +129,20 @@ def extract_cards(
     deck = note_deck(note, meta, config)
     note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
     pending: list[tuple[Draft, NodeContext]] = []
-    skipped: set[int] = set()  # ids of nodes in a to-do, reading-list or links section
+    skipped: dict[int, str] = {}  # id of a node in a to-do section, logistics... -> why
     problems: list[Diagnostic] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
     for node, ancestors in walk(outline.root):
         ctx = NodeContext(node, ancestors, lang, config, note.title, answered=id(node) in covered)
-        parent_skipped = bool(ancestors) and id(ancestors[-1]) in skipped
-        if parent_skipped or _skips_its_section(node):
-            skipped.add(id(node))
-            trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (),
-                                    "in a to-do, reading-list or links section"))  # fmt: skip
+        reason = skipped.get(id(ancestors[-1]), "") if ancestors else ""
+        if not reason and _skips_its_section(node):
+            reason = "in a to-do, reading-list or links section"
+        elif not reason and _is_logistics(node, lang):
+            reason = "course logistics (homework, deadlines, grading, agenda)"
+        if reason:
+            skipped[id(node)] = reason
+            trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (), reason))
             continue
         drafts = _apply(explicit_rule, "explicit", ctx, problems, note)
         fired = ["explicit"] if drafts else []
@@ -248,6 +251,14 @@ def _skips_its_section(node: Node) -> bool:
     names, prefixes = _skipped_titles()
     title = norm_key(title_of(node))
     return title in names or (node.kind is NodeKind.HEADING and title.startswith(prefixes))
+
+
+def _is_logistics(node: Node, lang: Language) -> bool:
+    """`Your 1st homework is due Sunday`, `On today's agenda:`: the course's organisation, and
+    what hangs under it, anywhere in the note."""
+    return node.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM) and bool(
+        lang.logistics.search(plain(node.text))
+    )
 
 
 def _trace(ctx: NodeContext, fired: tuple[str, ...], covered: dict[int, int]) -> TraceEntry:

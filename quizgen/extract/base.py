@@ -208,6 +208,8 @@ class NodeContext:
                 key = plain(text).split(":", 1)[0].strip(" *_").lower()
                 if ":" in text and key in self.lang.admin_keys:
                     continue  # `Email: ...`, `Location: ...`: course admin, not an answer
+                if self.lang.logistics.search(plain(text)):
+                    continue  # `Homework 2 is due Friday`: not what the parent is
                 if self.is_explicit(text):
                     continue
             kept.append(child)

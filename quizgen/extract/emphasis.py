@@ -18,10 +18,12 @@ from quizgen.extract.base import (
     Piece,
     norm_key,
     plain,
+    words,
 )
 from quizgen.model import CardKind
 
 MAX_CLOZES_PER_LINE: Final = 3
+MAX_ITEM_WORDS: Final = 4  # `**Subjective** diagnostic labels` in a list: an item, not a cloze
 _SUBJECT_KINDS: Final = frozenset(
     {"definition", "called", "named", "purpose", "designates", "consists", "serves", "completion"}
 )
@@ -31,6 +33,7 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
     gaps = ctx.emphasis_gaps
     if not gaps or ctx.label_family in {"summary", "answer"}:
         return []  # `TL;DR: ce qui **distingue** ...`: the summary's own card asks it
+    short_item = ctx.answered and words(ctx.node.text) <= MAX_ITEM_WORDS
     # The question side of each clause: emphasis there is the subject being asked about.
     subjects = [
         (start, start + c.subject_end) for start, c in ctx.clauses if c.kind in _SUBJECT_KINDS
@@ -43,7 +46,12 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
         sentence = text[gap.sentence_start : gap.sentence_end]
         s, e = gap.start - gap.sentence_start, gap.end - gap.sentence_start
         body = text[gap.body_start : gap.body_end]
-        if _gives_away(sentence, s, e, body, ctx):
+        if _gives_away(sentence, s, e, body, ctx) or _is_filler(body, ctx):
+            continue
+        if short_item and _names_the_item(text[: gap.start], ctx):
+            # `- **Subjective** diagnostic labels` in a list: the list card asks the item whole.
+            # `- Yo **estoy** muy cansada` in a drill keeps its blank.
+            ctx.note("a short item of its parent's list, named by its emphasis: the list asks it")
             continue
         question = sentence[:s] + BLANK + sentence[e:]
         cloze = f"{sentence[:s]}{CLOZE_OPEN}1|{body}{CLOZE_CLOSE}{sentence[e:]}"
@@ -85,3 +93,19 @@ def _gives_away(sentence: str, start: int, end: int, body: str, ctx: NodeContext
     # `**orientation** (indique le nord, ...)`: only the gloss would be left to read
     outside = _BRACKETED.sub(" ", plain(sentence[:start] + " " + sentence[end:]))
     return len(outside.split()) < 2
+
+
+def _is_filler(body: str, ctx: NodeContext) -> bool:
+    """`Descartes *is* being sincere`, `they're *super* polite`: one emphasised word that is the
+    note's own copula, auxiliary or an intensifier asks nothing (the student stressed the tone).
+    Other grammar words stay: `Julio y Hernando **son** argentinos` is a conjugation drill."""
+    word = plain(body).strip(" .,;:!?'’\"").lower()
+    lang = ctx.lang
+    # Only the auxiliaries that are nothing else: `will`, `may`, `fait` are nouns too.
+    auxiliary = word in lang.auxiliaries and ("'" in word or "’" in word)
+    return " " not in word and (word in lang.copulas or auxiliary or word in lang.intensifiers)
+
+
+def _names_the_item(before: str, ctx: NodeContext) -> bool:
+    """Does the emphasis open the item (nothing but an article before it)?"""
+    return all(w in ctx.lang.articles for w in plain(before).lower().replace("’", "'").split())

@@ -452,7 +452,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         conditional = any(_phrase_at(words, i, lang.conditionals) for i in range(after, len(words)))
         if (
             after < len(tokens)
-            and words[after] in lang.copula_articles
+            and (words[after] in lang.copula_articles or _kind_of(tokens, after, word, lang))
             and not conditional
             and not dated  # after `Le 18 mars 1871,` the sentence states, it does not define
         ):
@@ -469,6 +469,30 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if len(predicate.split()) < 2:
         return Clause("fragment", predicate=main.strip())  # `... spanning set.`: no statement
     return Clause("completion", "completion", stem, predicate, subject_end)
+
+
+MAX_KIND_WORDS: Final = 3
+
+
+def _kind_of(tokens: tuple[Token, ...], after: int, copula: str, lang: Language) -> bool:
+    """`Pathogens are microorganisms that cause disease`: a plural copula, a bare class noun
+    (perhaps with an adjective) and a relative clause that narrows it is a definition too."""
+    if lang.copulas.get(copula) != "plural":
+        return False
+    for i in range(after, min(len(tokens), after + MAX_KIND_WORDS + 1)):
+        word = tokens[i].word
+        if word in lang.relative_pronouns:
+            return i > after
+        if (
+            word == MASK
+            or tokens[i].depth > 0
+            or word in lang.verb_forms
+            or word in lang.stopwords
+            or word in lang.prepositions
+            or not word.isalpha()
+        ):
+            return False
+    return False
 
 
 _APPOSITIVE = re.compile(r",\s+(?:which|qui)\s+(?:is|est)\s+", re.IGNORECASE)

@@ -170,6 +170,16 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     return fallback
 
 
+@lru_cache(maxsize=8)
+def _attributions(lang: Language) -> tuple[str, ...]:
+    return tuple(f"{a} " for a in lang.attributions)
+
+
+def is_attribution(label: str, lang: Language) -> bool:
+    """`Selon Durkheim`, `According to Keynes`: who says what follows."""
+    return markup.to_plain(label).lower().replace("’", "'").startswith(_attributions(lang))
+
+
 def _judge(
     term: str, definition: str, separator: str, lang: Language, text: str
 ) -> TermSplit | None:
@@ -181,7 +191,7 @@ def _judge(
     if not any(ch.isalpha() for ch in term_plain):
         return None  # `1 - Action conforme au devoir`: a number, not a name
     key = _NUMBERED.sub("", term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
-    if key in lang.labels:
+    if key in lang.labels or is_attribution(key, lang):
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)
         if inner is not None and not inner.label:

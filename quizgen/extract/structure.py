@@ -93,8 +93,8 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         if _is_question(node) and kids:
             return [_question(ctx, kids)]
         # The list right under a title is its list, even if a paragraph follows it.
-        leading = tuple(_leading_items(content))
-        if leading and set(leading) <= set(kids):
+        leading = _leading_items(content, ctx)
+        if leading:
             draft = _list_or_detail(ctx, leading)
             return [draft] if draft else []
         subs = [c for c in node.children if c.kind is NodeKind.HEADING]
@@ -125,19 +125,23 @@ def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
     kids = ctx.answer_children
     if ctx.node.kind in _TITLES and draft.rule == "list":
         content = [c for c in ctx.node.children if c.kind is not NodeKind.HEADING]
-        leading = _leading_items(content)
-        if leading and set(map(id, leading)) <= set(map(id, kids)):
-            return tuple(leading)
+        leading = _leading_items(content, ctx)
+        if leading:
+            return leading
     return kids
 
 
-def _leading_items(content: list[Node]) -> list[Node]:
+def _leading_items(content: list[Node], ctx: NodeContext) -> tuple[Node, ...]:
+    """The list right under a title (its course-logistics lines left out), when every item of
+    it is an answer (not when links, images or empty bullets are among them)."""
     items: list[Node] = []
     for child in content:
         if child.kind is not NodeKind.ITEM:
             break
-        items.append(child)
-    return items
+        if not ctx.lang.logistics.search(plain(child.text)):
+            items.append(child)
+    answers = {id(k) for k in ctx.answer_children}
+    return tuple(items) if all(id(i) in answers for i in items) else ()
 
 
 def _announces(node: Node, count: int) -> bool:
@@ -280,6 +284,8 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
 
 
 LONG_PARENT_WORDS = 10
+STATEMENT_WORDS = 6  # a child this long with a subject and a verb says something: not a name
+MAX_STATEMENT_ITEMS = 8  # more statements than this under one line is a page of notes, not a list
 
 
 def _short_name(ctx: NodeContext) -> str:
@@ -292,6 +298,19 @@ def _short_name(ctx: NodeContext) -> str:
         if clause.kind in STRONG_KINDS and clause.subject:
             return clause.subject
     return ""
+
+
+_TERM_SEPARATOR = re.compile(r"\s[-–—]\s|[:：=]\s")
+
+
+def _states(node: Node, ctx: NodeContext) -> bool:
+    """A child that is a statement (`Viruses live and reproduce inside cells`), not a name
+    or a `term - definition` line."""
+    return (
+        words(node.text) >= STATEMENT_WORDS
+        and not _TERM_SEPARATOR.search(markup.mask(node.text))
+        and ctx.has_subject(node)
+    )
 
 
 def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
@@ -312,6 +331,9 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if _names_nothing(parent, ctx):
         ctx.note("its lead-in names nothing (`Ainsi, on a :`): its lines are the working")
         return None
+    if len(kids) > 1 and len({norm_key(k.text) for k in kids}) == 1:
+        ctx.note("its lines are all the same (a template to fill in)")
+        return None
     if len(kids) > 1 and all(is_label_line(k) for k in kids):
         ctx.note("its lines are lead-ins (`10-ème siècle :`), each asked with its own lines")
         return None
@@ -320,6 +342,11 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if len(kids) > 1 and all(labelled):
         ctx.note("its lines are labelled parts (`Définition :`, `Formule :`), each asked alone")
         return None
+    remarks = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in ctx.lang.note_labels
+               for k in kids]  # fmt: skip
+    if remarks.count(False) >= 2 and any(remarks):
+        # `**Important**: ...` among the items is a remark on them, asked as such, not an item
+        kids = tuple(k for k, remark in zip(kids, remarks, strict=True) if not remark)
     label = plain(parent).strip(" :*_").lower()
     if label in ctx.lang.glossary_titles and any(_asks_itself(k, ctx) for k in kids):
         ctx.note("a glossary: each term is asked on its own")
@@ -388,8 +415,16 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             anchor=(concept_key(node, ctx.lang),),
         )
     ordered = all(k.kind is NodeKind.ITEM and k.ordered for k in kids)
+    statements = sum(_states(k, ctx) for k in kids)
     if ordered:
-        template = "list_ordered"
+        template = "list_ordered"  # steps, even written as sentences: the order is knowledge
+    elif 2 * statements > len(kids) and not counts_items(plain(node.text), len(kids)):
+        # `Pathogens` > `- Pathogens are microorganisms that ...` `- Viruses live ...`: what is
+        # said of it, point by point; "name the 2 items" would ask for names
+        if len(kids) > MAX_STATEMENT_ITEMS:
+            ctx.note("too many statements to recite as one answer: each is asked on its own")
+            return None
+        template = "list_sentence"
     elif (
         (sentence or not ctx.short(node))
         and not announces(node.text)

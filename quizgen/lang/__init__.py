@@ -54,11 +54,14 @@ class Language:
     consequence_words: frozenset[str]
     intro_words: tuple[tuple[str, ...], ...]
     not_definitions: re.Pattern[str]  # the yaml's list as one alternation: one search, not 12
+    logistics: re.Pattern[str]  # homework, deadlines, grading, agenda: in any language
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
     quantifiers: frozenset[str]  # `each`, `deux`: a subject counting what was named before
     leadin_words: frozenset[str]  # `Ainsi, on a :`: a lead-in that names nothing
+    attributions: tuple[str, ...]  # `Selon X :`, `According to X:`: a source, not a term
+    intensifiers: frozenset[str]  # `*super* polite`: emphasis of tone, never a cloze's blank
     prompt_verbs: frozenset[str]  # `Explain why ...`, `Citez ...`: an exam prompt is a question
     note_labels: frozenset[str]  # `Remarque`, `Tip`: asked as "what should you note?"
     glossary_titles: frozenset[str]  # `Vocabulaire`: a section of terms, each asked alone
@@ -100,6 +103,11 @@ class Language:
             last = m.end()
         out.append(escape(text[last:]) if escape else text[last:])
         return "".join(out)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    """The yaml's list of patterns as one case-blind alternation (one search, not twelve)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -219,15 +227,21 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         coordinators=_phrases(data.get("coordinators", [])),
         consequence_words=words("consequence_words"),
         intro_words=_phrases(data.get("intro_words", [])),
-        not_definitions=re.compile(
-            "|".join(f"(?:{p})" for p in data.get("not_definitions", [])) or "(?!)", re.IGNORECASE
-        ),
+        not_definitions=_alternation(data.get("not_definitions", [])),
+        # Notes mix languages (an English agenda line in a French note): every language's
+        logistics=_alternation([p for c in SUPPORTED for p in _data(c).get("logistics", [])]),
         pointers=words("pointers"),
         # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
         labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
         admin_keys=words("admin_keys"),
         quantifiers=words("quantifiers"),
         leadin_words=words("leadin_words"),
+        intensifiers=words("intensifiers"),
+        attributions=tuple(
+            str(w).lower().replace("’", "'")
+            for c in SUPPORTED
+            for w in _data(c).get("attributions", [])
+        ),
         prompt_verbs=words("prompt_verbs"),
         note_labels=words("note_labels"),
         glossary_titles=words("glossary_titles"),
