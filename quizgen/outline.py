@@ -955,10 +955,46 @@ def _note_meta(front: dict[str, Any], lines: dict[str, list[str]]) -> NoteMeta:
     )
 
 
+_AD_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*ad-(?P<kind>[\w-]+)[ \t]*$")
+_AD_OPTION = re.compile(r"^[ \t]*(?P<key>title|collapse|icon|color)[ \t]*:(?P<value>.*)$", re.I)
+
+
+def _admonitions_as_callouts(text: str) -> str:
+    """The Admonition plugin's ```` ```ad-note ```` blocks hold Markdown, not code: rewritten
+    line for line as the callout they display (`> [!note] Title`), so line numbers hold."""
+    if "ad-" not in text:
+        return text
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        m = _AD_FENCE.match(lines[i])
+        if m is None:
+            i += 1
+            continue
+        fence = m.group("fence")
+        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
+        if end is None:
+            break  # unclosed: code to the end of the note, as CommonMark reads it
+        title, body = "", i + 1
+        while body < end and (option := _AD_OPTION.match(lines[body])):
+            if option.group("key").lower() == "title":
+                title = option.group("value").strip()
+            lines[body] = ">"
+            body += 1
+        lines[i] = f"> [!{m.group('kind')}] {title}".rstrip()
+        for j in range(body, end):
+            lines[j] = f"> {lines[j]}" if lines[j].strip() else ">"
+        lines[end] = ""
+        i = end + 1
+    return "\n".join(lines)
+
+
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
+    text = _admonitions_as_callouts(text)
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
     converter = _Converter(separators or Separators(), path, text)

@@ -69,6 +69,7 @@ _SILENT = {
     "generic": "a generic subject (`on`, `we`): not a concept to ask about",
     "question": "a question: asked when something answers it",
     "quotation": "a quotation",
+    "personal": "the student's own story or opinion, not course knowledge",
 }
 
 

@@ -325,6 +325,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return Clause("quotation")  # a quoted saying, not a statement about its first words
     if EDITORIAL.match(stripped):
         return Clause("pointer")  # `[xxx check maths!]`, `[à compléter]`: a note to oneself
+    if lang.personal.search(masked):
+        return Clause("personal")  # `Quand j'étais au lycée, j'ai vécu ...`: a story, not a fact
     words = [t.word for t in tokens]
     if words[0] in lang.pointers or (len(words) > 1 and f"{words[0]} {words[1]}" in lang.pointers):
         return Clause("pointer")

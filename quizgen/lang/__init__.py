@@ -55,6 +55,7 @@ class Language:
     intro_words: tuple[tuple[str, ...], ...]
     not_definitions: re.Pattern[str]  # the yaml's list as one alternation: one search, not 12
     logistics: re.Pattern[str]  # homework, deadlines, grading, agenda: in any language
+    personal: re.Pattern[str]  # `I think ...`, `quand j'étais ...`: the student's own story
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
@@ -228,6 +229,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         consequence_words=words("consequence_words"),
         intro_words=_phrases(data.get("intro_words", [])),
         not_definitions=_alternation(data.get("not_definitions", [])),
+        personal=_alternation(data.get("personal", [])),
         # Notes mix languages (an English agenda line in a French note): every language's
         logistics=_alternation([p for c in SUPPORTED for p in _data(c).get("logistics", [])]),
         pointers=words("pointers"),
