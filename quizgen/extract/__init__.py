@@ -29,6 +29,7 @@ from quizgen.extract.base import (
     Draft,
     NodeContext,
     Piece,
+    is_logistics,
     norm_key,
     plain,
     title_of,
@@ -256,8 +257,8 @@ def _skips_its_section(node: Node) -> bool:
 def _is_logistics(node: Node, lang: Language) -> bool:
     """`Your 1st homework is due Sunday`, `On today's agenda:`: the course's organisation, and
     what hangs under it, anywhere in the note."""
-    return node.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM) and bool(
-        lang.logistics.search(plain(node.text))
+    return node.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM) and is_logistics(
+        node.text, lang
     )
 
 

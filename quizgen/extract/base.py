@@ -72,6 +72,13 @@ def plain(text: str) -> str:
     return markup.to_plain(text)
 
 
+@lru_cache(maxsize=1 << 14)
+def is_logistics(text: str, lang: Language) -> bool:
+    """`Homework 2 is due Friday`, `On today's agenda:`: the course's organisation (asked for a
+    line and again for it as its parent's child)."""
+    return lang.logistics.search(plain(text)) is not None
+
+
 def words(text: str) -> int:
     return len(plain(text).split())
 
@@ -208,7 +215,7 @@ class NodeContext:
                 key = plain(text).split(":", 1)[0].strip(" *_").lower()
                 if ":" in text and key in self.lang.admin_keys:
                     continue  # `Email: ...`, `Location: ...`: course admin, not an answer
-                if self.lang.logistics.search(plain(text)):
+                if is_logistics(text, self.lang):
                     continue  # `Homework 2 is due Friday`: not what the parent is
                 if self.is_explicit(text):
                     continue

@@ -23,6 +23,7 @@ from quizgen.extract.base import (
     concept_key,
     detail_of,
     is_label_line,
+    is_logistics,
     is_scaffold,
     label_family,
     norm_key,
@@ -138,7 +139,7 @@ def _leading_items(content: list[Node], ctx: NodeContext) -> tuple[Node, ...]:
     for child in content:
         if child.kind is not NodeKind.ITEM:
             break
-        if not ctx.lang.logistics.search(plain(child.text)):
+        if not is_logistics(child.text, ctx.lang):
             items.append(child)
     answers = {id(k) for k in ctx.answer_children}
     return tuple(items) if all(id(i) in answers for i in items) else ()
