@@ -345,6 +345,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return analyze(raw[tokens[1].start :], lang)
     if len(words) > 3 and words[0].endswith("'") and words[0] + words[1] in lang.leading_connectors:
         return analyze(raw[tokens[2].start :], lang)  # `D'abord Rome est ...`
+    if len(words) > 3 and f"{words[0]} {words[1]}" in lang.leading_connectors:
+        return analyze(raw[tokens[2].start :], lang)  # `De même, si l'on regarde ...`
     if len(words) > 2 and words[0] in lang.labels and raw.lstrip().split(" ", 1)[0].endswith("."):
         # `Thm. ...`, `Lemma. ...`: a statement introduced by its kind.
         return analyze(raw[tokens[1].start :], lang)
