@@ -130,7 +130,7 @@ def extract_cards(
     deck = note_deck(note, meta, config)
     note_tags = tuple(t for t in (anki_tag(t) for t in meta.tags) if t)
     pending: list[tuple[Draft, NodeContext]] = []
-    skipped: dict[int, str] = {}  # id of a node in a to-do section, logistics... -> why
+    skipped: dict[int, str] = {}  # id of a node in a to-do or reading-list section -> why
     problems: list[Diagnostic] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
@@ -139,10 +139,13 @@ def extract_cards(
         reason = skipped.get(id(ancestors[-1]), "") if ancestors else ""
         if not reason and _skips_its_section(node):
             reason = "in a to-do, reading-list or links section"
-        elif not reason and _is_logistics(node, lang):
-            reason = "course logistics (homework, deadlines, grading, agenda)"
         if reason:
             skipped[id(node)] = reason
+            trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (), reason))
+            continue
+        if _is_logistics(node, lang):
+            # only the line: what hangs under `See Figure 1 on page 92` may be knowledge
+            reason = "course logistics (homework, due dates, grading, agenda)"
             trace.append(TraceEntry(node.line, node.kind.value, plain(node.text), (), reason))
             continue
         drafts = _apply(explicit_rule, "explicit", ctx, problems, note)
@@ -255,8 +258,8 @@ def _skips_its_section(node: Node) -> bool:
 
 
 def _is_logistics(node: Node, lang: Language) -> bool:
-    """`Your 1st homework is due Sunday`, `On today's agenda:`: the course's organisation, and
-    what hangs under it, anywhere in the note."""
+    """`Your 1st homework is due Sunday`, `On today's agenda:`: the course's organisation,
+    anywhere in the note."""
     return node.kind in (NodeKind.HEADING, NodeKind.LINE, NodeKind.ITEM) and is_logistics(
         node.text, lang
     )

@@ -287,6 +287,7 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
 LONG_PARENT_WORDS = 10
 STATEMENT_WORDS = 6  # a child this long with a subject and a verb says something: not a name
 MAX_STATEMENT_ITEMS = 8  # more statements than this under one line is a page of notes, not a list
+SHORT_ITEM_WORDS = 5  # items this short are names to recall; longer ones are points to explain
 
 
 def _short_name(ctx: NodeContext) -> str:
@@ -419,12 +420,14 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     statements = sum(_states(k, ctx) for k in kids)
     if ordered:
         template = "list_ordered"  # steps, even written as sentences: the order is knowledge
-    elif 2 * statements > len(kids) and not counts_items(plain(node.text), len(kids)):
+    elif 2 * statements > len(kids) and len(kids) > MAX_STATEMENT_ITEMS:
+        ctx.note("too many statements to recite as one answer: each is asked on its own")
+        return None
+    elif 2 * sum(words(k.text) > SHORT_ITEM_WORDS for k in kids) > len(kids) and not counts_items(
+        plain(node.text), len(kids)
+    ):
         # `Pathogens` > `- Pathogens are microorganisms that ...` `- Viruses live ...`: what is
-        # said of it, point by point; "name the 2 items" would ask for names
-        if len(kids) > MAX_STATEMENT_ITEMS:
-            ctx.note("too many statements to recite as one answer: each is asked on its own")
-            return None
+        # said of it, point by point; "name the 2 items" asks for names
         template = "list_sentence"
     elif (
         (sentence or not ctx.short(node))
