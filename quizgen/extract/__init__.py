@@ -57,6 +57,7 @@ from quizgen.model import (
 from quizgen.outline import parse_note, walk
 
 Rule = Callable[[NodeContext], list[Draft]]
+_DETAILED = frozenset({"term", "implication"})  # rules whose card shows the node's children
 
 # The automatic rules, in the order their cards are listed for a node.
 RULES: tuple[tuple[str, Rule], ...] = (
@@ -156,6 +157,10 @@ def extract_cards(
                 if produced:
                     fired.extend(sorted({d.rule for d in produced}))
                     drafts.extend(produced)
+            if any(d.rule == "detail" for d in drafts):
+                # `Step 1: X` + its one line: the line has its own card; the term's card
+                # showing it again as detail would ask the same fact twice
+                drafts = [replace(d, detail=()) if d.rule in _DETAILED else d for d in drafts]
         for draft in drafts:
             if draft.rule in {"list", "detail", "question", "diagram"}:
                 for child in answered_children(ctx, draft):

@@ -44,7 +44,7 @@ _SEPARATOR = re.compile(
 _SEPARATOR_CHARS: Final = re.compile(r"[:：=\-–—→⇒⟶]")
 _PRIORITY: Final = ("colon", "arrow", "equals", "dash")
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
-_BOLD_LEAD: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_:：]{2,60}?)\1\s+(?=[A-ZÀ-ÖØ-Þ])")
+_BOLD_LEAD: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_:：]{2,60}?)\1\.?\s+(?=[A-ZÀ-ÖØ-Þ])")
 _NUMERIC: Final = re.compile(r"^[\d\s.,:/%+-]+$")
 MAX_DASH_TERM_WORDS: Final = 4
 
@@ -64,7 +64,7 @@ def _has_verb(text: str, lang: Language) -> bool:
     return strong or len(tokens) >= 4
 
 
-_NUMBERED = re.compile(r"\s+(?:\d+|[ivx]+)\.?$")
+_NUMBERED = re.compile(r"\s+(?:n[°o]\.?\s*|#\s*)?(?:\d+|[ivx]+)\.?$")
 _BRACKETED_TOKEN = re.compile(r"^\s*[\[(]\s*[^\s\[\]()]+\s*[\])]\s*$")
 _IMPLIES = re.compile(r"=>|⇒")
 _ARROW = re.compile(r"-->|->|=>|→|⇒|⟶")
@@ -139,7 +139,8 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         return _judge(m.group("term"), text[m.end() :], "colon", lang, text)
     m = _BOLD_LEAD.match(text)
     if m and len(m.group("term").split()) <= MAX_DASH_TERM_WORDS:
-        # `**Decision** The Supreme Court unanimously ruled ...`: a bold name, then its sentence
+        # `**Decision** The Supreme Court unanimously ruled ...`, `**Trouble de consolidation**. Une
+        # information ...`: a bold name, then its sentence
         split = _judge(m.group("term"), text[m.end() :], "colon", lang, text)
         if split is not None and not split.implication:
             return split
@@ -191,7 +192,9 @@ def _judge(
     if not any(ch.isalpha() for ch in term_plain):
         return None  # `1 - Action conforme au devoir`: a number, not a name
     key = _NUMBERED.sub("", term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
-    if key in lang.labels or is_attribution(key, lang):
+    # `Cas n°1 : ...`, `Step 2: ...`, `Partie II : ...`: a numbered slot, not a concept
+    slot = key in lang.scaffold_words and key != term_plain.strip("*_ ").lower()
+    if key in lang.labels or slot or is_attribution(key, lang):
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)
         if inner is not None and not inner.label:

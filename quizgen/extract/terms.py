@@ -223,6 +223,7 @@ _REFERENCE = re.compile(
 )
 _ASIDE = re.compile(r"^(?P<name>[^()]{2,80}?)\s*\((?P<aside>[^()]{2,160})\)[\s.;,]*$")
 MAX_ASIDE_NAME_WORDS = 6
+TRIVIAL_ASIDE_WORDS = 2
 _PATH = re.compile(r"^[^\s/\\]*[/\\]\S*$")  # `(/slides/Memory1a.pptx)`: where, not what
 
 
@@ -242,6 +243,9 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
     if m is None:
         return []
     name, aside = m.group("name").strip(" -:"), m.group("aside").strip()
+    if ctx.answered and words(aside) <= TRIVIAL_ASIDE_WORDS:
+        ctx.note("a gloss inside an item its parent's list recites")
+        return []  # `- Groupement sonore (rimes)`: the list card shows `(rimes)` already
     first = aside.split(" ", 1)[0].lower().rstrip(".")
     if (
         words(name) > MAX_ASIDE_NAME_WORDS
