@@ -385,6 +385,11 @@ class _Converter:
             state.intro = None
             return
         last = drafts[-1]
+        tail = last.children[-1] if last.children else None
+        if tail is not None and tail.kind is NodeKind.LINE and announces(tail.text):
+            # `**Craik & Tulving**` / `Présentent ... plusieurs types de groupes :` / a list:
+            # the list is what the line under the header announces
+            last = tail
         state.last_line = last
         state.intro = last if last.kind in (NodeKind.LINE,) and announces(last.text) else None
         state.intro_list = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, plain, title_of
 from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, asks, split_sentences
-from quizgen.extract.separators import is_attribution
+from quizgen.extract.separators import is_attribution, is_slot
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
 
@@ -136,12 +136,12 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
     # terse: a plain statement in it ("the process … gets a pid") is asked by its parent.
     top_level = parent is None or parent.kind in (NodeKind.HEADING, NodeKind.CALLOUT)
     statements = top_level and node.kind is NodeKind.LINE
-    # `Selon Durkheim : ...` under a heading: the label's card asks it with its source
+    # `Selon Durkheim : ...`, `Step 3: ...` under a heading: the label's card asks it by name
     attributed = (
         ctx.term is not None
         and ctx.term.label
         and parent is not None
-        and is_attribution(ctx.term.term, ctx.lang)
+        and (is_attribution(ctx.term.term, ctx.lang) or is_slot(ctx.term.term, ctx.lang))
     )
     drafts: list[Draft] = []
     for offset, clause in ctx.clauses:
@@ -155,7 +155,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         if not top_level and kind not in STRONG_KINDS:
             continue
         if attributed and kind not in STRONG_KINDS:
-            ctx.note("what its source says is asked with the source")
+            ctx.note("what its source or slot says is asked by that name")
             continue
         if has_children and len(clause.predicate.split()) < (2 if kind in STRONG_KINDS else 3):
             ctx.note("too short to ask on its own: its children's card asks it")

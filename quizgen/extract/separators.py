@@ -176,6 +176,13 @@ def _attributions(lang: Language) -> tuple[str, ...]:
     return tuple(f"{a} " for a in lang.attributions)
 
 
+def is_slot(label: str, lang: Language) -> bool:
+    """`Cas n°1`, `Step 2`, `Partie II`: a numbered slot of a worksheet or a procedure."""
+    name = markup.to_plain(label).strip("*_ ").lower()
+    key = _NUMBERED.sub("", name)
+    return key != name and key in lang.scaffold_words
+
+
 def is_attribution(label: str, lang: Language) -> bool:
     """`Selon Durkheim`, `According to Keynes`: who says what follows."""
     return markup.to_plain(label).lower().replace("’", "'").startswith(_attributions(lang))
@@ -192,9 +199,7 @@ def _judge(
     if not any(ch.isalpha() for ch in term_plain):
         return None  # `1 - Action conforme au devoir`: a number, not a name
     key = _NUMBERED.sub("", term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
-    # `Cas n°1 : ...`, `Step 2: ...`, `Partie II : ...`: a numbered slot, not a concept
-    slot = key in lang.scaffold_words and key != term_plain.strip("*_ ").lower()
-    if key in lang.labels or slot or is_attribution(key, lang):
+    if key in lang.labels or is_slot(term, lang) or is_attribution(key, lang):
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)
         if inner is not None and not inner.label:

@@ -35,7 +35,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS, asks
-from quizgen.extract.separators import TermSplit, split_term
+from quizgen.extract.separators import TermSplit, is_slot, split_term
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
 
@@ -321,7 +321,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     term = ctx.term
     if (
         term is not None
-        and not term.label
+        and (not term.label or is_slot(term.term, ctx.lang))
         and not term.implication
         and words(parent) > LONG_PARENT_WORDS
     ):
@@ -388,7 +388,10 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             ctx.note("its one child is a sub-category: asked with its own children")
             return None
         lists_itself = len(_line_children(kid)) >= 2 and not ctx.short(kid)
-        if node.kind in _TITLES and (_asks_itself(kid, ctx) or lists_itself):
+        # `**Craik & Tulving**` > `Présentent ... plusieurs types de groupes :` > a list: the
+        # line's own list card asks it, with this line as context
+        announcing = lists_itself and announces(kid.text)
+        if (node.kind in _TITLES and (_asks_itself(kid, ctx) or lists_itself)) or announcing:
             ctx.note("its one line is asked on its own, with this title as context")
             return None
         if kid.kind is NodeKind.MATH:
