@@ -51,12 +51,23 @@ class Clause:
     split_rest: str = ""
 
 
+def plain_start(text: str) -> str:
+    """The text without the emphasis markers it opens with (`**Quels sont ...`)."""
+    return text.lstrip(" *_=\u200b")
+
+
 def asks(text: str) -> bool:
     """Does this Markdown end as a question: `... ?`, `**Quelles sont ... ?**`, a bold made
     invisible (zero-width spaces), or `concordant?:` before its answer?"""
     return text.rstrip(" \t*_\u200b:：").endswith(("?", "？"))
 
 
+# Opens like a question even without its `?` (`**Quels sont les objectifs du Code** :`).
+QUESTION_OPENING = re.compile(
+    r"^(?:c['’]est quoi|qu['’]est[- ]ce qu|pourquoi|quel(?:le)?s? (?:est|sont)|à quoi sert"
+    r"|what (?:is|are|does|do)|what['’]s|why (?:is|are|does|do|did))\b",
+    re.IGNORECASE,
+)
 EDITORIAL = re.compile(r"^\\?\[[^\[\]]*\\?\][.!]?$")
 
 
@@ -319,8 +330,11 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     if not tokens:
         return None
     stripped = raw.strip()
-    if asks(stripped):
-        return Clause("question")  # asks, does not tell: the question rule answers it
+    opening = QUESTION_OPENING.match(plain_start(stripped))
+    if asks(stripped) or (opening and not opening.group(0).lower().startswith("what")):
+        # asks, does not tell: the question rule answers it (`What is good is whatever ...`
+        # opens like a question and is none)
+        return Clause("question")
     if stripped[:1] in '«"“„':
         return Clause("quotation")  # a quoted saying, not a statement about its first words
     if EDITORIAL.match(stripped):

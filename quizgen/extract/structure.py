@@ -34,7 +34,7 @@ from quizgen.extract.base import (
     title_of,
     words,
 )
-from quizgen.extract.sentences import STRONG_KINDS, asks
+from quizgen.extract.sentences import QUESTION_OPENING, STRONG_KINDS, asks
 from quizgen.extract.separators import TermSplit, is_slot, split_term
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
@@ -53,15 +53,10 @@ def _names_nothing(text: str, ctx: NodeContext) -> bool:
 
 
 # Openings no statement has: `**C'est quoi un déni de service**` is a question without its `?`.
-_QUESTION_OPENING = re.compile(
-    r"^(?:c['’]est quoi|qu['’]est[- ]ce qu|pourquoi|quel(?:le)?s? (?:est|sont)|à quoi sert"
-    r"|what (?:is|are|does|do)|what['’]s|why (?:is|are|does|do|did))\b",
-    re.IGNORECASE,
-)
 
 
 def _opens_as_question(node: Node) -> bool:
-    return bool(_QUESTION_OPENING.match(plain(node.text).strip(" *_")))
+    return bool(QUESTION_OPENING.match(plain(node.text).strip(" *_")))
 
 
 def _is_prompt(ctx: NodeContext) -> bool:
