@@ -322,7 +322,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     ):
         parent = term.term  # `Oligodendroglia - found in the CNS ... (40 words)`: name it
     sentence = ctx.has_subject(node)
-    if any(_is_question(k) for k in kids):
+    if any(_is_question(k) or (_opens_as_question(k) and k.children) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
         return None
     if _names_nothing(parent, ctx):
