@@ -22,7 +22,7 @@ from quizgen.config import Config, Separators
 from quizgen.extract import extract_cards
 from quizgen.mermaid import flowchart_tree, parse_flowchart
 from quizgen.model import Card, NodeKind, Note
-from quizgen.outline import MAX_LINE_DEPTH, parse_note, walk
+from quizgen.outline import MAX_LINE_DEPTH, _admonitions_as_callouts, parse_note, walk
 
 SLOW = bool(os.environ.get("QUIZGEN_SLOW_TESTS"))
 slow = pytest.mark.skipif(not SLOW, reason="slow: set QUIZGEN_SLOW_TESTS=1 to run")
@@ -52,6 +52,7 @@ FRAGMENTS = [
     "\ufeff", "\x00", "Course: [[X]]", "Date: 06-10-2021", "Tags: #a #b", "#tag", "^block-id",
     "[^1]", "<b>", "</b>", "<script>alert(1)</script>", "<br>", "&amp;", "Hypervisor",
     "Type 1", "4 étapes :", "There are two types:", "3. During which phase?", "A?", "word",
+    "```ad-note\n", "~~~~ad-tip\n", "title: X\n", "collapse: open\n", "~~~~\n", "!!! note\n",
 ]  # fmt: skip
 
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=60).map(
@@ -392,3 +393,31 @@ def test_the_fragments_reach_every_node_kind_and_the_main_rules() -> None:
         rules |= {card.rule for card in extract_cards(note_of(text)).cards}
     assert kinds == set(NodeKind) - {NodeKind.DOCUMENT}
     assert {"term", "explicit", "table", "acronym"} <= rules
+
+
+@PROPERTY
+@given(text=markdownish)
+def test_admonition_rewrite_keeps_every_line_where_it_was(text: str) -> None:
+    """Card sources point at the note's lines: the rewrite of ```ad-note blocks into callouts
+    must keep their number, and leave text without such blocks alone."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rewritten = _admonitions_as_callouts(text)
+    assert rewritten.count("\n") == text.count("\n")
+    if "ad-" not in text:
+        assert rewritten == text
+
+
+def test_admonition_blocks_are_read_as_callouts() -> None:
+    text = (
+        "# Cinétique\n\n"
+        "```ad-note\ntitle: Catalyseur\ncollapse: open\n"
+        "Un catalyseur est une espèce qui accélère une réaction sans être consommée.\n```\n\n"
+        "```ad-tip\n"  # never closed: code to the end, as CommonMark reads it
+        "Un tampon est une solution dont le pH varie peu.\n"
+    )
+    cards = extract_cards(note_of(text)).cards
+    by_question = {c.question: c for c in cards}
+    card = by_question["Qu'est-ce qu'un catalyseur ?"]
+    assert card.context == ("Cinétique", "Catalyseur")
+    assert card.source.line == 6
+    assert not any("tampon" in c.question.lower() for c in cards)
