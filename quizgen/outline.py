@@ -592,6 +592,15 @@ class _Converter:
             if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
                 continue
             line = start + offset + 1
+            if (
+                previous is not None
+                and len(previous.text) < MAX_LINE_CHARS
+                and previous.text.count("$$") % 2 == 1
+            ):
+                # `On obtient $$\begin{align}` / `P(z) = ... \\` / `\end{align}$$`: one
+                # formula opened mid-line, whatever breaks and indents its lines carry
+                previous.text = self._clip(f"{previous.text} {text}", previous.line)
+                continue
             text = self._clip(text, line)
             indent = self._indent(line)
             carries_on = (

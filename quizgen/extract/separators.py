@@ -14,6 +14,9 @@ from quizgen.extract.sentences import EDITORIAL, asks, find_verb, tokenize, unwr
 from quizgen.lang import Language
 
 MAX_TERM_WORDS: Final = 6
+# A term, or a cause before its arrow, is said within this many characters; looking further
+# into a 20,000-character line (an unclosed formula) would make each line quadratic.
+MAX_SPLIT_AT: Final = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
         return None
     found = [
         (m.lastgroup or "", m)
-        for m in _SEPARATOR.finditer(masked)
+        for m in _SEPARATOR.finditer(masked, 0, MAX_SPLIT_AT)
         if m.start() > 0 and not _between_numbers(masked, m) and not _in_brackets(masked, m.start())
     ]
     dashes = sum(1 for kind, _ in found if kind == "dash")
