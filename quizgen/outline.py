@@ -293,6 +293,15 @@ def counts_items(line: str, count: int) -> bool:
     return str(count) in words or any(w in words for w in _NUMBER_WORDS.get(count, ()))
 
 
+# Words a sentence never ends on (articles, prepositions, conjunctions; French and English):
+# a line ending on one is wrapped, whatever the next line starts with.
+_DANGLING_WORDS = frozenset(
+    {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "à", "et", "ou",
+     "en", "par", "pour", "sur", "dans", "avec", "que", "qui", "dont", "the", "a", "an", "of",
+     "and", "or", "to", "in", "on", "with", "for", "by", "from", "that", "which", "whose"}
+)  # fmt: skip
+
+
 def _should_join(previous: str, text: str) -> bool:
     """A soft-wrapped sentence: the previous line is unfinished and this one carries on. Not
     when the line is a `term : definition` of its own (a glossary without blank lines)."""
@@ -300,8 +309,10 @@ def _should_join(previous: str, text: str) -> bool:
         return False
     if _TERM_START.match(text):
         return False
+    last = previous.rsplit(None, 1)[-1].lower()
     return (
         previous.endswith(",")
+        or last in _DANGLING_WORDS  # `... Aussi appelés les` / `P.O (Prélèvements ...)`
         or previous.count("(") > previous.count(")")  # `... changes (context` / `change)`
         or text.startswith("(")
         or (text[:1].islower() and len(previous) >= 50)
