@@ -797,7 +797,8 @@ def _cells(row: str) -> list[str]:
 
 def _pipe_table(content: str, start: int) -> _Draft | None:
     """A paragraph of `a | b` rows that markdown-it did not take for a table (no `---` row, or
-    one with the wrong number of columns) is still a table."""
+    one with the wrong number of columns) is still a table; one whose cells are joined by
+    arrows is a drawing (code)."""
     rows = [r for r in content.split("\n") if r.strip()]
     if len(rows) < 2 or not all("|" in markup.mask(r) for r in rows):
         return None
@@ -805,7 +806,14 @@ def _pipe_table(content: str, start: int) -> _Draft | None:
     widths = {len(c) for c in cells}
     if len(cells) < 2 or len(widths) != 1 or widths.pop() < 2:
         return None
+    if any(_ARROW_CELL.search(cell) for row in cells for cell in row):
+        # `input -> | sensory memory | ->`: a flow drawn with pipes, kept as the drawing it is
+        return _Draft(NodeKind.CODE, content, start + 1)
     return _Draft(NodeKind.TABLE, "", start + 1, rows=tuple(tuple(c) for c in cells))
+
+
+# A cell that starts or ends with an arrow links boxes of a drawing.
+_ARROW_CELL = re.compile(r"^\s*(?:-+>|=+>|→|⟶|<-+)|(?:-+>|=+>|→|⟶|<-+)\s*$")
 
 
 def _list_shape(block: _Block) -> tuple[bool, str, int]:

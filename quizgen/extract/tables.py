@@ -36,6 +36,8 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
     key = _key_column(header, body)
     if key is None:
         return []
+    if _column_oriented(key, body):
+        return _columns(header, body)
     cells = [c for row in body for i, c in enumerate(row) if i != key and markup.to_plain(c)]
     numeric = sum(bool(_NUMBER.match(markup.to_plain(c))) for c in cells)
     attributes = [markup.to_plain(h) for i, h in enumerate(header) if i != key]
@@ -50,8 +52,8 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
     drafts: list[Draft] = []
     for row in body:
         name = row[key] if key < len(row) else ""
-        if not markup.has_content(name):
-            continue
+        if not markup.has_content(name) or markup.is_media_only(name):
+            continue  # an image names nothing a question can show
         for column in range(min(len(row), len(header))):
             if column == key:
                 continue
@@ -68,4 +70,42 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
                     anchor=(norm_key(header[key]), norm_key(name), norm_key(attribute)),
                 )
             )
+    return drafts
+
+
+LONG_KEY_WORDS: Final = 8
+
+
+def _column_oriented(key: int, body: list[tuple[str, ...]]) -> bool:
+    """`| **1. Carbon atoms** | **2. Hydrogen atoms** |` over rows of images, examples and
+    sentences: the headers are the things, the first column names nothing."""
+    keys = [row[key] for row in body if key < len(row) and markup.has_content(row[key])]
+    odd = sum(
+        markup.is_media_only(k) or len(markup.to_plain(k).split()) > LONG_KEY_WORDS for k in keys
+    )
+    return bool(keys) and 2 * odd > len(keys)
+
+
+def _columns(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[Draft]:
+    """One card per header: what its column says (images left out)."""
+    drafts: list[Draft] = []
+    for column, name in enumerate(header):
+        cells = tuple(
+            Piece(row[column])
+            for row in body
+            if column < len(row)
+            and markup.has_content(row[column])
+            and not markup.is_media_only(row[column])
+        )
+        if not markup.has_content(name) or not cells:
+            continue
+        drafts.append(
+            Draft(
+                rule="table",
+                template="detail",
+                fields={"parent": name},
+                answer=cells,
+                anchor=(norm_key(name), "column"),
+            )
+        )
     return drafts
