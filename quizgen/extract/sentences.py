@@ -210,11 +210,17 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
             if weak and word in lang.past_forms and i + 2 >= len(tokens):
                 i += 1  # `CPU bound process`: a participle near the end describes a noun
                 continue
-            if _is_verb(word, lang, weak):
+            # `Claudius attempted to ...`: right after a one-word name, an `-ed` form is its verb
+            named = i == start + 1 and tokens[start].capital and word in lang.past_forms
+            if _is_verb(word, lang, weak) or named:
                 previous = tokens[i - 1].word if i > start else ""
                 # `the use`, `de structure`: a noun. But `This happens`: `this` stands alone.
                 alone = i - 1 == start and previous in lang.pronouns
-                if (previous in lang.articles or previous in lang.prepositions) and not alone:
+                # `Verginius's return`: what a possessive owns is a noun too
+                possessive = previous.endswith(("'s", "s'")) and len(previous) > 2
+                if (
+                    previous in lang.articles or previous in lang.prepositions or possessive
+                ) and not alone:
                     i += 1
                     continue
                 strong_here = word in lang.copulas or word in lang.auxiliaries
