@@ -51,6 +51,17 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
         return None
     if _names_subject(template) and not any(ch.isalpha() for ch in plain(subject)):
         return None  # `1 est le plus prioritaire`: a rank, not a thing to define
+    owner = _owner(subject, template, ctx)
+    if owner is not None:
+        # `La sanction est la nullité du contrat.` under `## Vices du consentement`: the sanction
+        # of that, not "what is the sanction?"
+        return Draft(
+            rule=_RULE.get(template, "definition"),
+            template="labelled",
+            fields={"parent": title_of(owner), "label": lower_article(subject, ctx.lang)},
+            answer=(Piece(clause.predicate),),
+            anchor=(norm_key(title_of(owner)), norm_key(subject)),
+        )
     field = _SUBJECT_FIELD.get(template, "subject")
     value = subject if field != "subject" else lower_article(subject, ctx.lang)
     return Draft(
@@ -60,6 +71,18 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
         answer=(Piece(clause.predicate),),
         anchor=(norm_key(subject),),
     )
+
+
+def _owner(subject: str, template: str, ctx: NodeContext) -> Node | None:
+    """The section a relational subject (`la sanction`, `the main cause`) belongs to."""
+    if template not in {"definition", "definition_plural"}:
+        return None
+    words = plain(subject).lower().replace("’", "'").split()
+    while words and (words[0] in ctx.lang.articles or words[0].endswith("'")):
+        words = words[1:]
+    if len(words) != 1 or words[0] not in ctx.lang.relational_nouns:
+        return None
+    return next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)
 
 
 _SILENT = {
