@@ -157,10 +157,7 @@ def extract_cards(
                 if produced:
                     fired.extend(sorted({d.rule for d in produced}))
                     drafts.extend(produced)
-            if any(d.rule == "detail" for d in drafts):
-                # `Step 1: X` + its one line: the line has its own card; the term's card
-                # showing it again as detail would ask the same fact twice
-                drafts = [replace(d, detail=()) if d.rule in _DETAILED else d for d in drafts]
+            drafts = _one_card_per_fact(drafts)
         for draft in drafts:
             if draft.rule in {"list", "detail", "question", "diagram"}:
                 for child in answered_children(ctx, draft):
@@ -172,6 +169,32 @@ def extract_cards(
         for draft, ctx in _merge_statements(pending)
     ]
     return Extraction(_finish(cards), (*outline.problems, *problems), tuple(trace), lang.code)
+
+
+def _one_card_per_fact(drafts: list[Draft]) -> list[Draft]:
+    """`Step 1: X` and its one line under it: the line has its own detail card, so the term's
+    card does not show it again. But a value that announces it (`Let F be defined by:` and
+    the formula): the formula is the end of that answer, not a card of its own."""
+    details = [d for d in drafts if d.rule == "detail"]
+    if not details:
+        return drafts
+    announcing = next(
+        (
+            d
+            for d in drafts
+            if d.rule in _DETAILED | {"remark"}
+            and d.answer
+            and d.answer[-1].text.rstrip().endswith((":", "："))
+        ),
+        None,
+    )
+    if announcing is None:
+        return [replace(d, detail=()) if d.rule in _DETAILED else d for d in drafts]
+    pieces = tuple(p for d in details for p in d.answer)
+    merged = {id(d) for d in details}
+    return [
+        replace(d, detail=pieces) if d is announcing else d for d in drafts if id(d) not in merged
+    ]
 
 
 def _apply(

@@ -274,8 +274,8 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
     if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
         return False
     term = split_term(kid.text, ctx.lang)
-    if term is not None and not term.label:
-        return True
+    if term is not None and (not term.label or is_slot(term.term, ctx.lang)):
+        return True  # `Part I: ...` is asked by its name too
     return any(c.kind in STRONG_KINDS for _, c in clauses_of(kid.text, ctx.lang))
 
 

@@ -24,7 +24,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS, asks, is_date
-from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, split_term
+from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, is_slot, split_term
 from quizgen.lang import Language
 from quizgen.model import Node, NodeKind
 
@@ -307,7 +307,10 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
                 anchor=(norm_key(name), family),
             )
         ]
-    if parent.kind not in (NodeKind.HEADING, NodeKind.CALLOUT) or words(term.definition) < 3:
+    # a remark says something (`Remarque : ok` does not); a slot's value may be short
+    # (`Step 1: Instruction Decoding`)
+    short = words(term.definition) < 3 and not is_slot(term.term, ctx.lang)
+    if parent.kind not in (NodeKind.HEADING, NodeKind.CALLOUT) or short:
         return []
     template, fields = remark_fields(term.term, title_of(parent), ctx.lang)
     return [
