@@ -300,6 +300,15 @@ def _short_name(ctx: NodeContext) -> str:
 _TERM_SEPARATOR = re.compile(r"\s[-–—]\s|[:：=]\s")
 
 
+def _long_item(node: Node, ctx: NodeContext) -> bool:
+    """An item to explain rather than name: long, and not `Name: what it is` (its name is
+    what "name the items" asks)."""
+    if words(node.text) <= SHORT_ITEM_WORDS:
+        return False
+    term = split_term(node.text, ctx.lang)
+    return term is None or term.label or term.implication
+
+
 def _states(node: Node, ctx: NodeContext) -> bool:
     """A child that is a statement (`Viruses live and reproduce inside cells`), not a name
     or a `term - definition` line."""
@@ -421,7 +430,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     elif 2 * statements > len(kids) and len(kids) > MAX_STATEMENT_ITEMS:
         ctx.note("too many statements to recite as one answer: each is asked on its own")
         return None
-    elif 2 * sum(words(k.text) > SHORT_ITEM_WORDS for k in kids) > len(kids) and not counts_items(
+    elif 2 * sum(_long_item(k, ctx) for k in kids) > len(kids) and not counts_items(
         plain(node.text), len(kids)
     ):
         # `Pathogens` > `- Pathogens are microorganisms that ...` `- Viruses live ...`: what is
