@@ -17,7 +17,13 @@ from quizgen.extract.sentences import (
     split_sentences,
     unwrap_long_emphasis,
 )
-from quizgen.extract.separators import POINTER_ONLY, TermSplit, is_code_scope, split_term
+from quizgen.extract.separators import (
+    POINTER_ONLY,
+    TermSplit,
+    is_code_scope,
+    split_term,
+    unnumbered,
+)
 from quizgen.lang import Language, get_language
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces
@@ -396,7 +402,7 @@ def sibling_index(parent: Node, node: Node) -> int:
 def label_family(label: str, lang: Language) -> str:
     """The family of a label (`TL;DR` summary, `Réponse attendue` answer, `Déf.` definition,
     `Exemples` example...), "" for a plain label or none."""
-    return lang.title_labels.get(plain(label).strip("*_ :：").lower(), "")
+    return lang.title_labels.get(unnumbered(plain(label).strip("*_ :：").lower()), "")
 
 
 def remark_fields(label: str, parent: str, lang: Language) -> tuple[str, dict[str, str]]:

@@ -179,6 +179,11 @@ def _attributions(lang: Language) -> tuple[str, ...]:
     return tuple(f"{a} " for a in lang.attributions)
 
 
+def unnumbered(name: str) -> str:
+    """`exemple 2` -> `exemple`, `cas n°3` -> `cas`."""
+    return _NUMBERED.sub("", name)
+
+
 def is_slot(label: str, lang: Language) -> bool:
     """`Cas n°1`, `Step 2`, `Partie II`: a numbered slot of a worksheet or a procedure."""
     name = markup.to_plain(label).strip("*_ ").lower()

@@ -35,7 +35,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import QUESTION_OPENING, STRONG_KINDS, asks
-from quizgen.extract.separators import TermSplit, is_slot, split_term
+from quizgen.extract.separators import TermSplit, is_slot, split_term, unnumbered
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
 
@@ -353,7 +353,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if remarks.count(False) >= 2 and any(remarks):
         # `**Important**: ...` among the items is a remark on them, asked as such, not an item
         kids = tuple(k for k, remark in zip(kids, remarks, strict=True) if not remark)
-    label = plain(parent).strip(" :*_").lower()
+    label = unnumbered(plain(parent).strip(" :*_").lower())  # `Exemple 2 :` is an example too
     if label in ctx.lang.glossary_titles and any(_asks_itself(k, ctx) for k in kids):
         ctx.note("a glossary: each term is asked on its own")
         return None
