@@ -117,6 +117,8 @@ def _metadata_keys() -> frozenset[str]:
 # ---------------------------------------------------------------- pass 1: tokens -> blocks
 
 
+_BLOCK_ID_LINE = re.compile(r"^\^[A-Za-z0-9-]{1,64}$")
+_MODELINE = re.compile(r"^(?://|#|%|;|<!--)?\s*(?:vim:|vi:\s*set\s)")
 _GLUED_HEADING = re.compile(r"^\s*#{2,6}(?=[^\s#])")
 
 
@@ -600,7 +602,13 @@ class _Converter:
             text = raw.strip().rstrip("\u00a0\u202f")
             if text.endswith("\\") and not text.endswith("\\\\"):
                 text = text[:-1].rstrip()  # a hard line break, not text
-            if not text or _BARE_MARKER.match(text) or _COMMENT_ONLY.match(text):
+            if (
+                not text
+                or _BARE_MARKER.match(text)
+                or _COMMENT_ONLY.match(text)
+                or _BLOCK_ID_LINE.match(text)  # `^9d2fda`: Obsidian's name for the block above
+                or _MODELINE.match(text)  # `// vim: set syntax=asciidoc:`
+            ):
                 continue
             line = start + offset + 1
             if (
@@ -926,10 +934,14 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
     kept: list[_Draft] = []
     headings = 0
     opening = True  # before the first heading, or the first line right under it
+    # `# Registers` / `Type: Lectures` / `Date: October 10th 2024`: a run of `Key: value`
+    # lines (not bullets) right under the title is the note's metadata too
+    under_title = True
     for draft in drafts:
         if draft.kind is NodeKind.HEADING:
             headings += 1
             opening = headings == 1 and opening
+            under_title = headings == 1 and under_title
             kept.append(draft)
             continue
         if draft.kind in (NodeKind.LINE, NodeKind.ITEM):
@@ -938,7 +950,9 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
                 meta.setdefault("tags", []).extend(t.lstrip("#") for t in text.split())
                 continue
             m = _META_LINE.match(text)
-            if not headings and m and m.group(1).strip().lower() in keys and m.group(2):
+            # (not a bulleted `* Date : a point in time`: a glossary under its title)
+            before = not headings or (under_title and draft.kind is NodeKind.LINE)
+            if before and m and m.group(1).strip().lower() in keys and m.group(2):
                 meta.setdefault(m.group(1).strip().lower(), []).append(m.group(2).strip())
                 if not draft.children:
                     continue
@@ -946,6 +960,7 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
                 continue
         if headings:
             opening = False
+            under_title = False
         kept.append(draft)
     return kept
 

@@ -150,6 +150,9 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     masked = markup.mask(text)
     if _SEPARATOR_CHARS.search(masked) is None:
         return None
+    lead = markup.to_plain(text).split(":", 1)
+    if len(lead) == 2 and lead[0].strip(" *_").lower() in lang.admin_keys:
+        return None  # `Reading: Same Stats, Different Graphs: ...`: a reference, whole
     found = [
         (m.lastgroup or "", m)
         for m in _SEPARATOR.finditer(masked, 0, MAX_SPLIT_AT)

@@ -65,6 +65,9 @@ def _is_prompt(ctx: NodeContext) -> bool:
     return len(words) > 3 and words[0].lower().strip(".,:") in ctx.lang.prompt_verbs
 
 
+_QUOTES = frozenset('"«“„')  # a line opening with one is a quotation
+
+
 _TINY = 3  # letters and digits a parent needs to be asked about (`## C`, `2.` are not enough)
 
 
@@ -82,6 +85,15 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if is_scaffold(node.text, ctx.lang):
         ctx.note("a worksheet's numbering (`Question 3`), not a subject")
+        return []
+    if ":" in node.text and plain(node.text).split(":", 1)[0].strip(" *_").lower() in (
+        ctx.lang.admin_keys
+    ):
+        ctx.note("a reference or the course's admin (`Reading: ...`), not a subject")
+        return []
+    quoted = plain(node.text).lstrip()[:1] in _QUOTES
+    if quoted and all(words(k.text) <= MAX_ATTRIBUTION_WORDS for k in ctx.answer_children):
+        ctx.note("a quotation and who said it")
         return []
     kids = ctx.answer_children
     if node.kind in _TITLES:
@@ -282,6 +294,7 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
 LONG_PARENT_WORDS = 10
 STATEMENT_WORDS = 6  # a child this long with a subject and a verb says something: not a name
 MAX_STATEMENT_ITEMS = 8  # more statements than this under one line is a page of notes, not a list
+MAX_ATTRIBUTION_WORDS = 12  # `- Stuart Card, Readings in Information Visualization`
 SHORT_ITEM_WORDS = 5  # items this short are names to recall; longer ones are points to explain
 
 
