@@ -1038,11 +1038,29 @@ def _admonitions_as_callouts(text: str) -> str:
     return "\n".join(lines)
 
 
+_RULE_LINE = re.compile(r"^\s*[-=]{3,}\s*$")
+
+
+def _ruled_tables(text: str) -> str:
+    """`forme | emetteur | %` / `-------` / `fiduciaire | banque centrale | 9%`: a table ruled
+    the plain-text way (CommonMark would make its header a heading, the title of every card
+    after it). The rule becomes a table's delimiter row, so line numbers hold."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    for i in range(1, len(lines) - 1):
+        header, rows = lines[i - 1], lines[i + 1]
+        if "|" in header and "|" in rows and _RULE_LINE.match(lines[i]):
+            columns = header.strip().strip("|").count("|") + 1
+            lines[i] = "|" + "---|" * columns
+    return "\n".join(lines)
+
+
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
-    text = _admonitions_as_callouts(text)
+    text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
     converter = _Converter(separators or Separators(), path, text)

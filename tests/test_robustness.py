@@ -22,7 +22,13 @@ from quizgen.config import Config, Separators
 from quizgen.extract import extract_cards
 from quizgen.mermaid import flowchart_tree, parse_flowchart
 from quizgen.model import Card, NodeKind, Note
-from quizgen.outline import MAX_LINE_DEPTH, _admonitions_as_callouts, parse_note, walk
+from quizgen.outline import (
+    MAX_LINE_DEPTH,
+    _admonitions_as_callouts,
+    _ruled_tables,
+    parse_note,
+    walk,
+)
 
 SLOW = bool(os.environ.get("QUIZGEN_SLOW_TESTS"))
 slow = pytest.mark.skipif(not SLOW, reason="slow: set QUIZGEN_SLOW_TESTS=1 to run")
@@ -53,6 +59,7 @@ FRAGMENTS = [
     "[^1]", "<b>", "</b>", "<script>alert(1)</script>", "<br>", "&amp;", "Hypervisor",
     "Type 1", "4 étapes :", "There are two types:", "3. During which phase?", "A?", "word",
     "```ad-note\n", "~~~~ad-tip\n", "title: X\n", "collapse: open\n", "~~~~\n", "!!! note\n",
+    "a | b\n", "-----\n", "=====\n", "^abc123\n", "// vim: set ft=md:\n",
 ]  # fmt: skip
 
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=60).map(
@@ -405,6 +412,10 @@ def test_admonition_rewrite_keeps_every_line_where_it_was(text: str) -> None:
     assert rewritten.count("\n") == text.count("\n")
     if "ad-" not in text:
         assert rewritten == text
+    ruled = _ruled_tables(text)  # the other rewrite made before parsing
+    assert ruled.count("\n") == text.count("\n")
+    if "|" not in text:
+        assert ruled == text
 
 
 def test_admonition_blocks_are_read_as_callouts() -> None:
