@@ -46,6 +46,7 @@ _SEPARATOR = re.compile(
 # alternation (which starts with optional white space) at every position.
 _SEPARATOR_CHARS: Final = re.compile(r"[:：=\-–—→⇒⟶]")
 _PRIORITY: Final = ("colon", "arrow", "equals", "dash")
+_STRESS: Final = frozenset({"bold", "bolditalic", "highlight"})
 _BOLD_LABEL: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_]+?)\s*[:：]\s*\1\s+(?=\S)")
 _BOLD_LEAD: Final = re.compile(r"^(\*\*|__)(?P<term>[^*_:：]{2,60}?)\1\.?\s+(?=[A-ZÀ-ÖØ-Þ])")
 _NUMERIC: Final = re.compile(r"^[\d\s.,:/%+-]+$")
@@ -153,10 +154,16 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     lead = markup.to_plain(text).split(":", 1)
     if len(lead) == 2 and lead[0].strip(" *_").lower() in lang.admin_keys:
         return None  # `Reading: Same Stats, Different Graphs: ...`: a reference, whole
+    # `**actif = passif** c'est une règle ...`: a separator inside bold is part of what is
+    # stressed, not where a term ends
+    stressed = [(s.start, s.end) for s in markup.spans(text) if s.kind in _STRESS]
     found = [
         (m.lastgroup or "", m)
         for m in _SEPARATOR.finditer(masked, 0, MAX_SPLIT_AT)
-        if m.start() > 0 and not _between_numbers(masked, m) and not _in_brackets(masked, m.start())
+        if m.start() > 0
+        and not _between_numbers(masked, m)
+        and not _in_brackets(masked, m.start())
+        and not any(a < m.start() < b for a, b in stressed)
     ]
     dashes = sum(1 for kind, _ in found if kind == "dash")
     fallback: TermSplit | None = None
