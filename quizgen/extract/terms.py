@@ -177,6 +177,8 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     fields = {"term": split.term}
     template = "term_bare"
     parent_name = _name_of(parent, ctx) if parent is not None else ""
+    if norm_key(parent_name) == norm_key(split.term):
+        parent_name = ""  # `EAX` > `EAX - Extended AX`: "EAX: EAX?" asks nothing more
     if parent_name:
         fields["parent"] = parent_name
         # `Catalase: negative`, `Haïti : guerre des gangs` under their heading: a value of the
