@@ -115,6 +115,7 @@ def _dangling(predicate: str, lang: Language) -> bool:
         not words
         or last in lang.articles
         or last in lang.prepositions
+        or last in lang.relative_pronouns  # `une entreprise qui :` + what it does, listed
         or any((last,) == phrase for phrase in (*lang.subordinators, *lang.mid_subordinators))
     )
 
