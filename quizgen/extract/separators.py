@@ -233,6 +233,8 @@ def _judge(
     if separator == "dash" and n > MAX_DASH_TERM_WORDS:
         return None  # a dash inside prose is an aside, not a definition
     first = term_plain.split(" ", 1)[0].lower()
+    if first in lang.suppositions:
+        return None  # `Supposons V = cst`, `Let x = 2`: a hypothesis being set up
     if separator != "arrow" and (
         any((first,) == p for p in lang.subordinators) or (first in lang.prepositions and n >= 2)
     ):

@@ -64,6 +64,7 @@ class Language:
     attributions: tuple[str, ...]  # `Selon X :`, `According to X:`: a source, not a term
     intensifiers: frozenset[str]  # `*super* polite`: emphasis of tone, never a cloze's blank
     relational_nouns: frozenset[str]  # `La sanction est ...`: the section's sanction
+    suppositions: frozenset[str]  # `Supposons V = cst`: a hypothesis, never a term
     prompt_verbs: frozenset[str]  # `Explain why ...`, `Citez ...`: an exam prompt is a question
     note_labels: frozenset[str]  # `Remarque`, `Tip`: asked as "what should you note?"
     glossary_titles: frozenset[str]  # `Vocabulaire`: a section of terms, each asked alone
@@ -241,6 +242,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         leadin_words=words("leadin_words"),
         intensifiers=words("intensifiers"),
         relational_nouns=words("relational_nouns"),
+        suppositions=words("suppositions"),
         attributions=tuple(
             str(w).lower().replace("’", "'")
             for c in SUPPORTED
