@@ -361,6 +361,16 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if len(kids) > 1 and all(labelled):
         ctx.note("its lines are labelled parts (`Définition :`, `Formule :`), each asked alone")
         return None
+    lead = plain(kids[0].text)
+    numbers = re.findall(r"\d+", lead)
+    if (
+        len(kids) > 2
+        and not kids[0].children
+        and len(lead.split()) >= 4
+        and (numbers == [str(len(kids) - 1)] or lead.rstrip(" *_").endswith((":", "：")))
+    ):
+        # `+ Below you can find 15 most prominent indicators` then the 15: a lead, not an item
+        kids = kids[1:]
     remarks = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in ctx.lang.note_labels
                for k in kids]  # fmt: skip
     if remarks.count(False) >= 2 and any(remarks):
