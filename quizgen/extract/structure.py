@@ -294,6 +294,7 @@ def _asks_itself(kid: Node, ctx: NodeContext) -> bool:
 LONG_PARENT_WORDS = 10
 STATEMENT_WORDS = 6  # a child this long with a subject and a verb says something: not a name
 MAX_STATEMENT_ITEMS = 8  # more statements than this under one line is a page of notes, not a list
+LEAD_WORDS = 6  # `Below you can find 15 indicators`, not `Soutenance en groupe de 4`
 MAX_ATTRIBUTION_WORDS = 12  # `- Stuart Card, Readings in Information Visualization`
 SHORT_ITEM_WORDS = 5  # items this short are names to recall; longer ones are points to explain
 
@@ -367,7 +368,10 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         len(kids) > 2
         and not kids[0].children
         and len(lead.split()) >= 4
-        and (numbers == [str(len(kids) - 1)] or lead.rstrip(" *_").endswith((":", "：")))
+        and (
+            (numbers == [str(len(kids) - 1)] and len(lead.split()) >= LEAD_WORDS)
+            or lead.rstrip(" *_").endswith((":", "："))
+        )
     ):
         # `+ Below you can find 15 most prominent indicators` then the 15: a lead, not an item
         kids = kids[1:]
