@@ -433,6 +433,18 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     inner = range(1, len(subject_words))
     if any(_phrase_at(subject_words, i, lang.mid_subordinators) for i in inner):
         return None  # `x car y est ...`: the verb found belongs to a subordinate clause
+    if len(subject_words) > 1 and subject_words[-1] in lang.clitics:
+        return Clause("anaphoric")  # `Les femmes y sont réduites ...`: there, where?
+    if (
+        len(subject_words) == 2
+        and subject_words[0] in lang.pronouns
+        and (subject_words[1] in lang.intensifiers or subject_words[1] in lang.leading_connectors)
+    ):
+        single = True  # `It also includes ...`: the pronoun is the whole subject
+        subject_tokens = subject_tokens[:1]
+        subject_words = subject_words[:1]
+        subject_end = subject_tokens[-1].end
+        subject = raw[subject_tokens[0].start : subject_end]
     if single and subject_words[0] in lang.pronouns:
         if subject_words[0] in lang.generic_pronouns:
             verb_end = tokens[verb].end

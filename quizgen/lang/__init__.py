@@ -65,6 +65,7 @@ class Language:
     intensifiers: frozenset[str]  # `*super* polite`: emphasis of tone, never a cloze's blank
     relational_nouns: frozenset[str]  # `La sanction est ...`: the section's sanction
     suppositions: frozenset[str]  # `Supposons V = cst`: a hypothesis, never a term
+    clitics: frozenset[str]  # `y`, `en` before the verb: the subject's place is elsewhere
     prompt_verbs: frozenset[str]  # `Explain why ...`, `Citez ...`: an exam prompt is a question
     note_labels: frozenset[str]  # `Remarque`, `Tip`: asked as "what should you note?"
     glossary_titles: frozenset[str]  # `Vocabulaire`: a section of terms, each asked alone
@@ -243,6 +244,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         intensifiers=words("intensifiers"),
         relational_nouns=words("relational_nouns"),
         suppositions=words("suppositions"),
+        clitics=words("clitics"),
         attributions=tuple(
             str(w).lower().replace("’", "'")
             for c in SUPPORTED
