@@ -223,6 +223,8 @@ class NodeContext:
                     continue  # `Email: ...`, `Location: ...`: course admin, not an answer
                 if is_logistics(text, self.lang):
                     continue  # `Homework 2 is due Friday`: not what the parent is
+                if not child.children and TRAILING_COLON.search(text) and words(text) <= 5:
+                    continue  # `Unit of account:` with nothing after it answers nothing
                 if self.is_explicit(text):
                     continue
             kept.append(child)
