@@ -85,6 +85,9 @@ def _defines(term: str, definition: str, ctx: NodeContext) -> bool:
     words_ = text.split()
     if not words_ or _VALUE.match(text):
         return not words_
+    parts = text.rstrip(".;").split(",")
+    if len(parts) >= 3 and all(len(part.split()) <= 3 for part in parts):
+        return False  # `Allergies: drugs, food, tape, latex`: what it lists, not what it is
     first = words_[0]
     article = first in ctx.lang.articles or first.split("'")[0] + "'" in ctx.lang.articles
     name = plain(term).strip(" *_`")
