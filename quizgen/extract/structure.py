@@ -34,7 +34,7 @@ from quizgen.extract.base import (
     title_of,
     words,
 )
-from quizgen.extract.sentences import QUESTION_OPENING, STRONG_KINDS, asks
+from quizgen.extract.sentences import QUESTION_OPENING, STRONG_KINDS, asks, split_sentences
 from quizgen.extract.separators import TermSplit, is_slot, split_term, unnumbered
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
@@ -300,15 +300,27 @@ SHORT_ITEM_WORDS = 5  # items this short are names to recall; longer ones are po
 
 
 def _short_name(ctx: NodeContext) -> str:
-    """A long parent line named by its term or the subject it defines (`Oligodendroglia - found
-    in the CNS ... (40 words)` -> `Oligodendroglia`; `Une clause abusive désigne ...`)."""
+    """A long parent line named by its term (`Oligodendroglia - found in the CNS ... (40
+    words)` -> `Oligodendroglia`), or by its last sentence when several come before the list
+    (`... Although forms vary, the following should be included:`)."""
     term = ctx.term
-    if term is not None and not term.label and not term.implication:
+    if (
+        term is not None
+        and (not term.label or is_slot(term.term, ctx.lang))
+        and not term.implication
+    ):
         return term.term
-    for _, clause in ctx.clauses:
-        if clause.kind in STRONG_KINDS and clause.subject:
-            return clause.subject
-    return ""
+    text = title_of(ctx.node)
+    sentences = split_sentences(text)
+    if len(sentences) < 2:
+        return ""
+    start, end = sentences[-1]
+    last = text[start:end].strip()
+    first = plain(last).split(" ", 1)[0].lower().strip(",")
+    lang = ctx.lang
+    if first in lang.pronouns or first in lang.demonstratives or first in lang.leading_connectors:
+        return ""  # `Elle permet notamment :`: the sentence before says what `elle` is
+    return last
 
 
 _TERM_SEPARATOR = re.compile(r"\s[-–—]\s|[:：=]\s")
@@ -336,14 +348,8 @@ def _states(node: Node, ctx: NodeContext) -> bool:
 def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     node = ctx.node
     parent = title_of(node)
-    term = ctx.term
-    if (
-        term is not None
-        and (not term.label or is_slot(term.term, ctx.lang))
-        and not term.implication
-        and words(parent) > LONG_PARENT_WORDS
-    ):
-        parent = term.term  # `Oligodendroglia - found in the CNS ... (40 words)`: name it
+    if words(parent) > LONG_PARENT_WORDS:
+        parent = _short_name(ctx) or parent
     sentence = ctx.has_subject(node)
     if any(_is_question(k) or (_opens_as_question(k) and k.children) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
