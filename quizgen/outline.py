@@ -117,6 +117,26 @@ def _metadata_keys() -> frozenset[str]:
 # ---------------------------------------------------------------- pass 1: tokens -> blocks
 
 
+_HTML_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|$)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.DOTALL | re.IGNORECASE
+)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_HTML_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# A block opened by one of these (`<div class="alert" markdown="1">`) and holding only
+# prose tags reads as lines.
+_WRAPPER_TAGS = frozenset({"div", "details", "section", "aside", "p"})
+_PROSE_TAGS = frozenset(
+    {"div", "span", "p", "details", "summary", "center", "section", "aside", "font", "b", "i",
+     "u", "em", "strong", "br", "mark", "small", "sub", "sup", "script", "style"}
+)  # fmt: skip
+
+
+def _html_text(content: str) -> str:
+    """An HTML block's text, line for line (what it hides becomes blank lines)."""
+    shown = _HTML_HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), content)
+    return "\n".join(_HTML_TAG.sub("", line) for line in shown.split("\n"))
+
+
 _BLOCK_ID_LINE = re.compile(r"^\^[A-Za-z0-9-]{1,64}$")
 _MODELINE = re.compile(r"^(?://|#|%|;|<!--)?\s*(?:vim:|vi:\s*set\s)")
 _GLUED_HEADING = re.compile(r"^\s*#{2,6}(?=[^\s#])")
@@ -339,7 +359,7 @@ class _Converter:
             "math_block": self._attached_leaf,
             "math_block_label": self._attached_leaf,
             "table": self._attached_leaf,
-            "html_block": self._skip,
+            "html_block": self._html,
             "hr": self._rule,
         }
 
@@ -353,6 +373,19 @@ class _Converter:
 
     def _skip(self, block: _Block, state: _State) -> None:
         pass
+
+    def _html(self, block: _Block, state: _State) -> None:
+        """`<div class="alert" markdown="1">` / `Le contrat est la loi des parties` / `</div>`:
+        the words a student wrapped in HTML are still the note's; tags, comments, scripts and
+        styles are not."""
+        names = [t.lower() for t in _HTML_TAG_NAME.findall(block.content)]
+        if not names or names[0] not in _WRAPPER_TAGS or not set(names) <= _PROSE_TAGS:
+            # a table, a list, a drawing or an embed in HTML (its words out of order), or a
+            # line of layout (`<center>`, `<br>`): as CommonMark leaves it
+            return
+        text = _html_text(block.content)
+        if markup.has_content(text):
+            self._paragraph(_Block("paragraph", block.start, block.end, content=text), state)
 
     def _rule(self, block: _Block, state: _State) -> None:
         state.intro = None

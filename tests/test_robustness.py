@@ -60,6 +60,7 @@ FRAGMENTS = [
     "Type 1", "4 étapes :", "There are two types:", "3. During which phase?", "A?", "word",
     "```ad-note\n", "~~~~ad-tip\n", "title: X\n", "collapse: open\n", "~~~~\n", "!!! note\n",
     "a | b\n", "-----\n", "=====\n", "^abc123\n", "// vim: set ft=md:\n",
+    '<div class="alert" markdown="1">\n', "</div>\n", "<details>\n<summary>S</summary>\n",
 ]  # fmt: skip
 
 markdownish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=60).map(
