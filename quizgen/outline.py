@@ -1081,7 +1081,11 @@ def _ruled_tables(text: str) -> str:
     if "|" not in text:
         return text
     lines = text.split("\n")
-    for i in range(1, len(lines) - 1):
+    # the front matter's closing `---` is not a rule (`title: A | B` above it)
+    first = 1
+    if lines[0].strip() == "---":
+        first = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0) + 1
+    for i in range(max(first, 1), len(lines) - 1):
         header, rows = lines[i - 1], lines[i + 1]
         if "|" in header and "|" in rows and _RULE_LINE.match(lines[i]):
             columns = header.strip().strip("|").count("|") + 1

@@ -438,3 +438,16 @@ def test_admonition_blocks_are_read_as_callouts() -> None:
     assert card.context == ("Cinétique", "Catalyseur")
     assert card.source.line == 6
     assert not any("tampon" in c.question.lower() for c in cards)
+
+
+def test_a_ruled_plain_text_table_is_a_table_and_front_matter_stays_front_matter() -> None:
+    text = (
+        "---\ntitle: TCP | UDP\ntags: [net]\n---\n# Monnaie\n\n"
+        "forme | émetteur\n-----------------\nfiduciaire | banque centrale\nscripturale | banques\n"
+    )
+    outline = parse_note(text)
+    assert outline.meta.tags == ("net",)
+    tables = [node for node, _ in walk(outline.root) if node.kind is NodeKind.TABLE]
+    assert [row[0] for row in tables[0].rows] == ["forme", "fiduciaire", "scripturale"]
+    headings = [node.text for node, _ in walk(outline.root) if node.kind is NodeKind.HEADING]
+    assert headings == ["Monnaie"]
