@@ -331,7 +331,7 @@ def _should_join(previous: str, text: str) -> bool:
         return False
     if _TERM_START.match(text):
         return False
-    last = previous.rsplit(None, 1)[-1].lower()
+    last = previous.rsplit(None, 1)[-1]  # as written: `Hépatite A` ends a name, `a` does not
     return (
         previous.endswith(",")
         or last in _DANGLING_WORDS  # `... Aussi appelés les` / `P.O (Prélèvements ...)`
