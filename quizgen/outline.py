@@ -134,11 +134,25 @@ _PROSE_TAGS = frozenset(
 def _html_text(content: str) -> str:
     """An HTML block's text, line for line (what it hides becomes blank lines)."""
     shown = _HTML_HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), content)
-    return "\n".join(_HTML_TAG.sub("", line) for line in shown.split("\n"))
+    return _HTML_TAG.sub(lambda m: "\n" * m.group(0).count("\n"), shown)
 
 
 _BLOCK_ID_LINE = re.compile(r"^\^[A-Za-z0-9-]{1,64}$")
-_MODELINE = re.compile(r"^(?://|#|%|;|<!--)?\s*(?:vim:|vi:\s*set\s)")
+_MODELINE = re.compile(r"^(?://|#|%|;|<!--)?\s*(?:vim?:\s*set\s|vim:\s*\w+=)")
+
+
+def _opens_formula(text: str) -> bool:
+    """`On obtient $$\\begin{align}`: a display formula opened and not closed on this line
+    (not `$$` in code, not `It costs $$$`)."""
+    masked = markup.mask(text)  # complete `$$...$$` spans and code are masked
+    marks = list(_DOUBLE_DOLLAR.finditer(masked))
+    if len(marks) % 2 == 0:
+        return False
+    rest = masked[marks[-1].end() :].strip()
+    return not rest or rest.startswith("\\")
+
+
+_DOUBLE_DOLLAR = re.compile(r"(?<!\$)\$\$(?!\$)")
 _GLUED_HEADING = re.compile(r"^\s*#{2,6}(?=[^\s#])")
 
 
@@ -320,7 +334,7 @@ def counts_items(line: str, count: int) -> bool:
 _DANGLING_WORDS = frozenset(
     {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "à", "et", "ou",
      "en", "par", "pour", "sur", "dans", "avec", "que", "qui", "dont", "the", "a", "an", "of",
-     "and", "or", "to", "in", "on", "with", "for", "by", "from", "that", "which", "whose"}
+     "and", "that", "which", "whose"}  # not `on`, `in`, `for`: `and so on`, `log in`
 )  # fmt: skip
 
 
@@ -647,7 +661,7 @@ class _Converter:
             if (
                 previous is not None
                 and len(previous.text) < MAX_LINE_CHARS
-                and previous.text.count("$$") % 2 == 1
+                and _opens_formula(previous.text)
             ):
                 # `On obtient $$\begin{align}` / `P(z) = ... \\` / `\end{align}$$`: one
                 # formula opened mid-line, whatever breaks and indents its lines carry
@@ -967,14 +981,11 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
     kept: list[_Draft] = []
     headings = 0
     opening = True  # before the first heading, or the first line right under it
-    # `# Registers` / `Type: Lectures` / `Date: October 10th 2024`: a run of `Key: value`
-    # lines (not bullets) right under the title is the note's metadata too
-    under_title = True
-    for draft in drafts:
+    under_title = _metadata_under_title(drafts, keys)
+    for index, draft in enumerate(drafts):
         if draft.kind is NodeKind.HEADING:
             headings += 1
             opening = headings == 1 and opening
-            under_title = headings == 1 and under_title
             kept.append(draft)
             continue
         if draft.kind in (NodeKind.LINE, NodeKind.ITEM):
@@ -983,8 +994,7 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
                 meta.setdefault("tags", []).extend(t.lstrip("#") for t in text.split())
                 continue
             m = _META_LINE.match(text)
-            # (not a bulleted `* Date : a point in time`: a glossary under its title)
-            before = not headings or (under_title and draft.kind is NodeKind.LINE)
+            before = not headings or index in under_title
             if before and m and m.group(1).strip().lower() in keys and m.group(2):
                 meta.setdefault(m.group(1).strip().lower(), []).append(m.group(2).strip())
                 if not draft.children:
@@ -993,9 +1003,39 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
                 continue
         if headings:
             opening = False
-            under_title = False
         kept.append(draft)
     return kept
+
+
+# Keys only a note's metadata has (`Class:`, `Type:`, `Source:` are glossary terms too).
+_DATED_KEYS = frozenset(
+    {"date", "created", "updated", "modified", "last modified", "tags", "tag", "author",
+     "authors", "auteur", "auteurs", "créé", "création", "modifié", "modification", "status",
+     "statut", "semester", "semestre", "course", "cours", "week", "semaine"}
+)  # fmt: skip
+
+
+def _metadata_under_title(drafts: list[_Draft], keys: frozenset[str]) -> set[int]:
+    """`# Registers` / `Type: Lectures` / `Date: October 10th 2024`: the lines right under the
+    first heading, when every one is a `Key: value` line of a metadata key and one of them is
+    only ever metadata (a date, tags, an author). `# OOP` / `Class: a blueprint` / `Object:
+    an instance` is a glossary."""
+    first = next((i for i, d in enumerate(drafts) if d.kind is NodeKind.HEADING), None)
+    if first is None:
+        return set()
+    run: list[int] = []
+    dated = False
+    for i in range(first + 1, len(drafts)):
+        draft = drafts[i]
+        m = _META_LINE.match(draft.text.strip()) if draft.kind is NodeKind.LINE else None
+        if m is None or draft.children:
+            break
+        key = m.group(1).strip().lower()
+        if key not in keys:
+            return set()
+        dated = dated or key in _DATED_KEYS
+        run.append(i)
+    return set(run) if dated else set()
 
 
 def _logistics(text: str) -> bool:
@@ -1050,7 +1090,8 @@ def _admonitions_as_callouts(text: str) -> str:
     while i < len(lines):
         m = _AD_FENCE.match(lines[i])
         if m is None:
-            i += 1
+            # other fenced code (a ```` ````markdown ```` example of an ad-note): left as it is
+            i = _after_fence(lines, i)
             continue
         fence = m.group("fence")
         closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
@@ -1085,12 +1126,33 @@ def _ruled_tables(text: str) -> str:
     first = 1
     if lines[0].strip() == "---":
         first = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0) + 1
-    for i in range(max(first, 1), len(lines) - 1):
-        header, rows = lines[i - 1], lines[i + 1]
-        if "|" in header and "|" in rows and _RULE_LINE.match(lines[i]):
+    i = 0
+    while i < len(lines) - 1:
+        if _FENCE_OPEN.match(lines[i]):
+            i = _after_fence(lines, i)  # `a | b` / `-----` inside code is code
+            continue
+        header, rows = lines[i - 1] if i else "", lines[i + 1]
+        if i >= first and "|" in header and "|" in rows and _RULE_LINE.match(lines[i]):
             columns = header.strip().strip("|").count("|") + 1
             lines[i] = "|" + "---|" * columns
+        i += 1
     return "\n".join(lines)
+
+
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _after_fence(lines: list[str], i: int) -> int:
+    """The index after line i: after its whole fenced code block when it opens one."""
+    m = _FENCE_OPEN.match(lines[i])
+    if m is None:
+        return i + 1
+    fence = m.group(1)
+    if fence[0] == "`" and "`" in lines[i][m.end() :]:
+        return i + 1  # ```` ``` ```` with a backtick in its info string is not a fence
+    closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+    end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines) - 1)
+    return end + 1
 
 
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:

@@ -65,7 +65,8 @@ def _is_prompt(ctx: NodeContext) -> bool:
     return len(words) > 3 and words[0].lower().strip(".,:") in ctx.lang.prompt_verbs
 
 
-_QUOTES = frozenset('"«“„')  # a line opening with one is a quotation
+_QUOTES = frozenset('"«“„')
+_CLOSING_QUOTES = frozenset('"»”“')
 
 
 _TINY = 3  # letters and digits a parent needs to be asked about (`## C`, `2.` are not enough)
@@ -91,8 +92,12 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     ):
         ctx.note("a reference or the course's admin (`Reading: ...`), not a subject")
         return []
-    quoted = plain(node.text).lstrip()[:1] in _QUOTES
-    if quoted and all(words(k.text) <= MAX_ATTRIBUTION_WORDS for k in ctx.answer_children):
+    # `"Visualization is ... cognition"` / `- Stuart Card, Readings ...`: a whole quotation, then
+    # who said it (not `"Big Five" personality traits:` and its list)
+    said = plain(node.text).strip().rstrip(".")
+    quoted = said[:1] in _QUOTES and said[-1:] in _CLOSING_QUOTES and len(said) > 2
+    kids = ctx.answer_children
+    if quoted and len(kids) <= 2 and all(words(k.text) <= MAX_ATTRIBUTION_WORDS for k in kids):
         ctx.note("a quotation and who said it")
         return []
     kids = ctx.answer_children
