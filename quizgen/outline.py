@@ -32,7 +32,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from quizgen import markup
 from quizgen.config import Separators
-from quizgen.lang import SUPPORTED, _data
+from quizgen.lang import every_language
 from quizgen.mermaid import TreeNode, flowchart_tree, parse_flowchart
 from quizgen.model import Diagnostic, Node, NodeKind, NoteMeta, Outline
 
@@ -94,24 +94,6 @@ def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 _DATE_TIME = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{1,2}[:h]\d{2}\b|\b\d{4}-\d{2}-\d{2}\b"
 )
-
-
-@cache
-def _introducing_words() -> frozenset[str]:
-    """Words a line can end on when the list below it finishes the sentence."""
-    return frozenset(
-        str(k).lower() for code in SUPPORTED for k in _data(code).get("introducing_words", [])
-    )
-
-
-@cache
-def _weekdays() -> frozenset[str]:
-    return frozenset(str(k).lower() for code in SUPPORTED for k in _data(code)["weekdays"])
-
-
-@cache
-def _metadata_keys() -> frozenset[str]:
-    return frozenset(str(k).lower() for code in SUPPORTED for k in _data(code)["metadata_keys"])
 
 
 # ---------------------------------------------------------------- pass 1: tokens -> blocks
@@ -287,7 +269,7 @@ def announces(text: str) -> bool:
     if stripped.endswith((":", "?", "：")) or _BOLD_LABEL.match(text.strip()):
         return True
     last = stripped.rsplit(None, 1)[-1].lower() if stripped.strip() else ""
-    return len(stripped.split()) >= 3 and last in _introducing_words()
+    return len(stripped.split()) >= 3 and last in every_language("introducing_words")
 
 
 _TITLE_WORDS = 6
@@ -329,15 +311,6 @@ def counts_items(line: str, count: int) -> bool:
     return str(count) in words or any(w in words for w in _NUMBER_WORDS.get(count, ()))
 
 
-# Words a sentence never ends on (articles, prepositions, conjunctions; French and English):
-# a line ending on one is wrapped, whatever the next line starts with.
-_DANGLING_WORDS = frozenset(
-    {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "à", "et", "ou",
-     "en", "par", "pour", "sur", "dans", "avec", "que", "qui", "dont", "the", "a", "an", "of",
-     "and", "that", "which", "whose"}  # not `on`, `in`, `for`: `and so on`, `log in`
-)  # fmt: skip
-
-
 def _should_join(previous: str, text: str) -> bool:
     """A soft-wrapped sentence: the previous line is unfinished and this one carries on. Not
     when the line is a `term : definition` of its own (a glossary without blank lines)."""
@@ -348,7 +321,7 @@ def _should_join(previous: str, text: str) -> bool:
     last = previous.rsplit(None, 1)[-1]  # as written: `Hépatite A` ends a name, `a` does not
     return (
         previous.endswith(",")
-        or last in _DANGLING_WORDS  # `... Aussi appelés les` / `P.O (Prélèvements ...)`
+        or last in every_language("wrap_words")  # `... Aussi appelés les` / `P.O (...)`
         or previous.count("(") > previous.count(")")  # `... changes (context` / `change)`
         or text.startswith("(")
         or (text[:1].islower() and len(previous) >= 50)
@@ -977,7 +950,7 @@ def _front_matter(content: str | None, path: str) -> tuple[dict[str, Any], list[
 def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
     """Strip metadata: `Key: value` lines before the first heading, tag-only lines anywhere, and
     lecture logistics at the top of a note (`Lecture 7 - Tue 10:30`, `Cours du 03/02 - ...`)."""
-    keys = _metadata_keys()
+    keys = every_language("metadata_keys")
     kept: list[_Draft] = []
     headings = 0
     opening = True  # before the first heading, or the first line right under it
@@ -1007,14 +980,6 @@ def _metadata(drafts: list[_Draft], meta: dict[str, list[str]]) -> list[_Draft]:
     return kept
 
 
-# Keys only a note's metadata has (`Class:`, `Type:`, `Source:` are glossary terms too).
-_DATED_KEYS = frozenset(
-    {"date", "created", "updated", "modified", "last modified", "tags", "tag", "author",
-     "authors", "auteur", "auteurs", "créé", "création", "modifié", "modification", "status",
-     "statut", "semester", "semestre", "course", "cours", "week", "semaine"}
-)  # fmt: skip
-
-
 def _metadata_under_title(drafts: list[_Draft], keys: frozenset[str]) -> set[int]:
     """`# Registers` / `Type: Lectures` / `Date: October 10th 2024`: the lines right under the
     first heading, when every one is a `Key: value` line of a metadata key and one of them is
@@ -1033,7 +998,7 @@ def _metadata_under_title(drafts: list[_Draft], keys: frozenset[str]) -> set[int
         key = m.group(1).strip().lower()
         if key not in keys:
             return set()
-        dated = dated or key in _DATED_KEYS
+        dated = dated or key in every_language("dated_metadata_keys")
         run.append(i)
     return set(run) if dated else set()
 
@@ -1044,7 +1009,7 @@ def _logistics(text: str) -> bool:
     if len(plain.split()) > 14:
         return False
     return bool(_DATE_TIME.search(plain)) or any(
-        w in _weekdays() for w in re.findall(r"\w+", plain.lower())
+        w in every_language("weekdays") for w in re.findall(r"\w+", plain.lower())
     )
 
 

@@ -233,11 +233,10 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         intro_words=_phrases(data.get("intro_words", [])),
         not_definitions=_alternation(data.get("not_definitions", [])),
         personal=_alternation(data.get("personal", [])),
-        # Notes mix languages (an English agenda line in a French note): every language's
+        # patterns, not words: every language's, as they are (an English agenda in a French note)
         logistics=_alternation([p for c in SUPPORTED for p in _data(c).get("logistics", [])]),
         pointers=words("pointers"),
-        # Notes mix languages (`Exemple :` in an English note): a label is a label in any.
-        labels=frozenset(str(w).lower() for c in SUPPORTED for w in _data(c).get("labels", [])),
+        labels=every_language("labels"),
         admin_keys=words("admin_keys"),
         quantifiers=words("quantifiers"),
         leadin_words=words("leadin_words"),
@@ -245,17 +244,11 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         relational_nouns=words("relational_nouns"),
         suppositions=words("suppositions"),
         clitics=words("clitics"),
-        attributions=tuple(
-            str(w).lower().replace("’", "'")
-            for c in SUPPORTED
-            for w in _data(c).get("attributions", [])
-        ),
+        attributions=tuple(sorted(every_language("attributions"))),
         prompt_verbs=words("prompt_verbs"),
         note_labels=words("note_labels"),
         glossary_titles=words("glossary_titles"),
-        scaffold_words=frozenset(
-            str(w).lower() for c in SUPPORTED for w in _data(c).get("scaffold_words", [])
-        ),
+        scaffold_words=every_language("scaffold_words"),
         title_labels={str(k).lower(): str(v) for k, v in (data.get("title_labels") or {}).items()},
         skip_sections=words("skip_sections"),
         skip_prefixes=tuple(sorted(words("skip_prefixes"))),
@@ -267,6 +260,15 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         infinitives=frozenset(infinitives),
         base_forms=frozenset(base_forms),
         past_forms=frozenset(past_forms - verb_forms),
+    )
+
+
+@cache
+def every_language(key: str) -> frozenset[str]:
+    """A word list of every language's file, lower case: notes mix languages (`Exemple :` in an
+    English note, an English agenda line in a French one)."""
+    return frozenset(
+        str(w).lower().replace("’", "'") for code in SUPPORTED for w in _data(code).get(key) or []
     )
 
 
