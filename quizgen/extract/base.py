@@ -20,6 +20,7 @@ from quizgen.extract.sentences import (
 from quizgen.extract.separators import (
     POINTER_ONLY,
     TermSplit,
+    is_admin_line,
     is_code_scope,
     split_term,
     unnumbered,
@@ -218,8 +219,7 @@ class NodeContext:
                 link = markup.is_link_only(text) and not self._listed_link(child, self.node)
                 if link or plain(text).lower() in self.lang.connectors:
                     continue
-                key = plain(text).split(":", 1)[0].strip(" *_").lower()
-                if ":" in text and key in self.lang.admin_keys:
+                if is_admin_line(text, self.lang):
                     continue  # `Email: ...`, `Location: ...`: course admin, not an answer
                 if is_logistics(text, self.lang):
                     continue  # `Homework 2 is due Friday`: not what the parent is

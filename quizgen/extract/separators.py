@@ -151,8 +151,7 @@ def split_term(text: str, lang: Language) -> TermSplit | None:
     masked = markup.mask(text)
     if _SEPARATOR_CHARS.search(masked) is None:
         return None
-    lead = markup.to_plain(text).split(":", 1)
-    if len(lead) == 2 and lead[0].strip(" *_").lower() in lang.admin_keys:
+    if is_admin_line(text, lang):
         return None  # `Reading: Same Stats, Different Graphs: ...`: a reference, whole
     # `**actif = passif** c'est une règle ...`: a separator inside bold is part of what is
     # stressed, not where a term ends
@@ -189,6 +188,17 @@ def _attributions(lang: Language) -> tuple[str, ...]:
     return tuple(f"{a} " for a in lang.attributions)
 
 
+def lead_key(text: str) -> str:
+    """What leads a line: the words before its first colon (all of them without one), lower
+    case, emphasis dropped (`**Note** : ...` -> `note`)."""
+    return markup.to_plain(text).split(":", 1)[0].strip(" *_").lower()
+
+
+def is_admin_line(text: str, lang: Language) -> bool:
+    """`Email: ...`, `Reading: ...`: the course's admin or a reference, not knowledge."""
+    return ":" in text and lead_key(text) in lang.admin_keys
+
+
 def unnumbered(name: str) -> str:
     """`exemple 2` -> `exemple`, `cas n°3` -> `cas`."""
     return _NUMBERED.sub("", name)
@@ -197,7 +207,7 @@ def unnumbered(name: str) -> str:
 def is_slot(label: str, lang: Language) -> bool:
     """`Cas n°1`, `Step 2`, `Partie II`: a numbered slot of a worksheet or a procedure."""
     name = markup.to_plain(label).strip("*_ ").lower()
-    key = _NUMBERED.sub("", name)
+    key = unnumbered(name)
     return key != name and key in lang.scaffold_words
 
 
@@ -216,7 +226,7 @@ def _judge(
         return None  # `10 : 30`, `2021 - 2022`
     if not any(ch.isalpha() for ch in term_plain):
         return None  # `1 - Action conforme au devoir`: a number, not a name
-    key = _NUMBERED.sub("", term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
+    key = unnumbered(term_plain.strip("*_ ").lower())  # `Claim 1`, `Exemple 2`
     if key in lang.labels or is_slot(term, lang) or is_attribution(key, lang):
         # `careful: X -> Y`: past the label, the rest may be a term or a cause -> effect line.
         inner = split_term(definition, lang)

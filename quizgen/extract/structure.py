@@ -35,7 +35,14 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import QUESTION_OPENING, STRONG_KINDS, asks, split_sentences
-from quizgen.extract.separators import TermSplit, is_slot, split_term, unnumbered
+from quizgen.extract.separators import (
+    TermSplit,
+    is_admin_line,
+    is_slot,
+    lead_key,
+    split_term,
+    unnumbered,
+)
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces, counts_items
 
@@ -50,9 +57,6 @@ def _names_nothing(text: str, ctx: NodeContext) -> bool:
     words = re.findall(r"[\w'’-]+", plain(text).lower().replace("’", "'"))
     empty = ctx.lang.leadin_words | ctx.lang.stopwords
     return bool(words) and all(w in empty or w.split("'")[0] + "'" in empty for w in words)
-
-
-# Openings no statement has: `**C'est quoi un déni de service**` is a question without its `?`.
 
 
 def _opens_as_question(node: Node) -> bool:
@@ -87,9 +91,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     if is_scaffold(node.text, ctx.lang):
         ctx.note("a worksheet's numbering (`Question 3`), not a subject")
         return []
-    if ":" in node.text and plain(node.text).split(":", 1)[0].strip(" *_").lower() in (
-        ctx.lang.admin_keys
-    ):
+    if is_admin_line(node.text, ctx.lang):
         ctx.note("a reference or the course's admin (`Reading: ...`), not a subject")
         return []
     # `"Visualization is ... cognition"` / `- Stuart Card, Readings ...`: a whole quotation, then
@@ -369,7 +371,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         ctx.note("its lines are lead-ins (`10-ème siècle :`), each asked with its own lines")
         return None
     labels = ctx.lang.labels
-    labelled = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in labels for k in kids]
+    labelled = [lead_key(k.text) in labels for k in kids]
     if len(kids) > 1 and all(labelled):
         ctx.note("its lines are labelled parts (`Définition :`, `Formule :`), each asked alone")
         return None
@@ -386,8 +388,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     ):
         # `+ Below you can find 15 most prominent indicators` then the 15: a lead, not an item
         kids = kids[1:]
-    remarks = [plain(k.text).split(":", 1)[0].strip(" *_").lower() in ctx.lang.note_labels
-               for k in kids]  # fmt: skip
+    remarks = [lead_key(k.text) in ctx.lang.note_labels for k in kids]
     if remarks.count(False) >= 2 and any(remarks):
         # `**Important**: ...` among the items is a remark on them, asked as such, not an item
         kids = tuple(k for k, remark in zip(kids, remarks, strict=True) if not remark)
