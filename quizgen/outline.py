@@ -1058,9 +1058,7 @@ def _admonitions_as_callouts(text: str) -> str:
             # other fenced code (a ```` ````markdown ```` example of an ad-note): left as it is
             i = _after_fence(lines, i)
             continue
-        fence = m.group("fence")
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
+        end = _fence_end(lines, i, m.group("fence"))
         if end is None:
             break  # unclosed: code to the end of the note, as CommonMark reads it
         title, body = "", i + 1
@@ -1115,9 +1113,15 @@ def _after_fence(lines: list[str], i: int) -> int:
     fence = m.group(1)
     if fence[0] == "`" and "`" in lines[i][m.end() :]:
         return i + 1  # ```` ``` ```` with a backtick in its info string is not a fence
+    end = _fence_end(lines, i, fence)
+    return len(lines) if end is None else end + 1
+
+
+def _fence_end(lines: list[str], i: int, fence: str) -> int | None:
+    """The line that closes the fence opened on line i (as many backticks or tildes or more,
+    nothing else), or None: an unclosed fence runs to the end of the note."""
     closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-    end = next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), len(lines) - 1)
-    return end + 1
+    return next((j for j in range(i + 1, len(lines)) if closing.match(lines[j])), None)
 
 
 def parse_note(text: str, *, separators: Separators | None = None, path: str = "") -> Outline:
