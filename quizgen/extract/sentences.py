@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from quizgen.lang import Language
+from quizgen.lang import Language, phrases_of
 from quizgen.markup import MASK, ZWSP, mask, spans
 
 MAX_SUBJECT_WORDS: Final = 14  # French elisions (`l'`, `d'`) count as words
@@ -151,6 +151,11 @@ def _by_first_word(
     return {first: tuple(group) for first, group in index.items()}
 
 
+@lru_cache(maxsize=8)
+def _connector_phrases(connectors: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    return phrases_of(connectors)
+
+
 def _comma_after(masked: str, tokens: tuple[Token, ...], i: int) -> int | None:
     """Offset of the first comma at parenthesis depth 0 after token i."""
     depth = 0
@@ -279,23 +284,17 @@ def _strong_verb(tokens: tuple[Token, ...], start: int, limit: int, lang: Langua
 
 
 def _definitional(words: list[str], i: int, lang: Language) -> tuple[str, int]:
-    if i >= len(words):
-        return "", 0
-    for phrase, template in _definitional_by_first_word(lang.definitional).get(words[i], ()):
-        if tuple(words[i : i + len(phrase)]) == phrase:
-            return template, len(phrase)
-    return "", 0
+    phrases, templates = _definitional_phrases(lang.definitional)
+    n = _phrase_at(words, i, phrases)
+    return (templates[tuple(words[i : i + n])], n) if n else ("", 0)
 
 
 @lru_cache(maxsize=64)
-def _definitional_by_first_word(
+def _definitional_phrases(
     definitional: tuple[tuple[tuple[str, ...], str], ...],
-) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for phrase, template in definitional:  # longest first, and kept so
-        if phrase:
-            index.setdefault(phrase[0], []).append((phrase, template))
-    return {first: tuple(group) for first, group in index.items()}
+) -> tuple[tuple[tuple[str, ...], ...], dict[tuple[str, ...], str]]:
+    """The definitional phrases (longest first, as _phrase_at wants them) and each one's family."""
+    return tuple(phrase for phrase, _ in definitional), dict(definitional)
 
 
 def _rest(raw: str, tokens: tuple[Token, ...], i: int) -> str:
@@ -360,13 +359,11 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return None
 
     start = 0
-    if len(words) > 2 and words[0] in lang.leading_connectors:
-        # `Mais la Commune a peu à voir ...`: read the sentence without its link to the last one.
-        return analyze(raw[tokens[1].start :], lang)
-    if len(words) > 3 and words[0].endswith("'") and words[0] + words[1] in lang.leading_connectors:
-        return analyze(raw[tokens[2].start :], lang)  # `D'abord Rome est ...`
-    if len(words) > 3 and f"{words[0]} {words[1]}" in lang.leading_connectors:
-        return analyze(raw[tokens[2].start :], lang)  # `De même, si l'on regarde ...`
+    n = _phrase_at(words, 0, _connector_phrases(lang.leading_connectors))
+    if n and len(words) > n + 1:
+        # `Mais la Commune ...`, `D'abord Rome est ...`, `De même, si l'on regarde ...`: read
+        # the sentence without its link to the last one.
+        return analyze(raw[tokens[n].start :], lang)
     if len(words) > 2 and words[0] in lang.labels and raw.lstrip().split(" ", 1)[0].endswith("."):
         # `Thm. ...`, `Lemma. ...`: a statement introduced by its kind.
         return analyze(raw[tokens[1].start :], lang)

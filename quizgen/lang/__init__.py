@@ -114,7 +114,7 @@ def _alternation(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
-def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+def phrases_of(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     """Multi-word entries as word tuples, longest first so that the longest phrase wins. An
     elided word is a word of its own, as the tokenizer reads it (`s'il` -> `s'`, `il`)."""
     words = (tuple(_ELIDED.findall(str(s).lower())) for s in items)
@@ -212,7 +212,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         personal_pronouns=words("personal_pronouns"),
         demonstratives=words("demonstratives"),
         resumptive=words("resumptive"),
-        conditionals=_phrases(data.get("conditionals", [])),
+        conditionals=phrases_of(data.get("conditionals", [])),
         months=words("months"),
         relative_pronouns=words("relative_pronouns"),
         copulas=copulas,
@@ -224,13 +224,13 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         participle_suffixes=tuple(sorted(words("participle_suffixes"), key=len, reverse=True)),
         reflexives=words("reflexives"),
         definitional=definitional,
-        called=_phrases(data.get("called", [])),
-        named_openers=_phrases(data.get("named_openers", [])),
-        subordinators=_phrases(data.get("subordinators", [])),
-        mid_subordinators=_phrases(data.get("mid_subordinators", [])),
-        coordinators=_phrases(data.get("coordinators", [])),
+        called=phrases_of(data.get("called", [])),
+        named_openers=phrases_of(data.get("named_openers", [])),
+        subordinators=phrases_of(data.get("subordinators", [])),
+        mid_subordinators=phrases_of(data.get("mid_subordinators", [])),
+        coordinators=phrases_of(data.get("coordinators", [])),
         consequence_words=words("consequence_words"),
-        intro_words=_phrases(data.get("intro_words", [])),
+        intro_words=phrases_of(data.get("intro_words", [])),
         not_definitions=_alternation(data.get("not_definitions", [])),
         personal=_alternation(data.get("personal", [])),
         # patterns, not words: every language's, as they are (an English agenda in a French note)
