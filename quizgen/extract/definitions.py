@@ -73,20 +73,17 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
     )
 
 
-_DEFINITE = frozenset(
-    {"le", "la", "les", "the", "its", "their", "son", "sa", "ses", "leur", "leurs"}
-)
-
-
 def _owner(subject: str, template: str, ctx: NodeContext) -> Node | None:
     """The section a relational subject (`la sanction`, `the main cause`) belongs to."""
     if template not in {"definition", "definition_plural"}:
         return None
     words = plain(subject).lower().replace("’", "'").split()
+    if words and words[0].startswith("l'") and len(words[0]) > 2:
+        words = ["l'", words[0][2:], *words[1:]]  # `l'origine`
     # only `La sanction est ...`: `Une fonction est ...` defines functions in general
-    if not words or not (words[0] in _DEFINITE or words[0].startswith("l'")):
+    if not words or words[0] not in ctx.lang.definite_articles:
         return None
-    words = [words[0][2:]] if words[0].startswith("l'") and len(words) == 1 else words[1:]
+    words = words[1:]
     if len(words) != 1 or words[0] not in ctx.lang.relational_nouns:
         return None
     return next((a for a in reversed(ctx.ancestors) if plain(title_of(a)).strip()), None)

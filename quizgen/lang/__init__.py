@@ -28,6 +28,7 @@ class Language:
     elisions: frozenset[str]
     articles: frozenset[str]
     indefinite_articles: frozenset[str]
+    definite_articles: frozenset[str]
     prepositions: frozenset[str]
     pronouns: frozenset[str]
     generic_pronouns: frozenset[str]
@@ -206,6 +207,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         elisions=words("elisions"),
         articles=words("articles"),
         indefinite_articles=words("indefinite_articles"),
+        definite_articles=words("definite_articles"),
         prepositions=words("prepositions"),
         pronouns=words("pronouns"),
         generic_pronouns=words("generic_pronouns"),
