@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Final
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -32,7 +32,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from quizgen import markup
 from quizgen.config import Separators
-from quizgen.lang import every_language
+from quizgen.lang import every_language, number_words
 from quizgen.mermaid import TreeNode, flowchart_tree, parse_flowchart
 from quizgen.model import Diagnostic, Node, NodeKind, NoteMeta, Outline
 
@@ -290,25 +290,15 @@ def _names_what_follows(previous: str, text: str) -> bool:
     )
 
 
-_NUMBER_WORDS: Final = {
-    2: ("deux", "two", "both"), 3: ("trois", "three"), 4: ("quatre", "four"),
-    5: ("cinq", "five"), 6: ("six",), 7: ("sept", "seven"), 8: ("huit", "eight"),
-    9: ("neuf", "nine"), 10: ("dix", "ten"),
-}  # fmt: skip
-
-
-_NAMING_WORDS: Final = frozenset({"and", "or", "et", "ou", "include", "includes", "comprend"})
-
-
 def counts_items(line: str, count: int) -> bool:
     """A short line announcing as many things as the list after it has (`There are three
     types of memory`, `Il y a 4 formes indéterminées`)."""
     words = re.findall(r"[\w'’-]+", line.lower())
     if not 2 < len(words) <= 12 or line.rstrip().endswith((".", "!", "?")) or "(" in line:
         return False
-    if any(w in _NAMING_WORDS for w in words):
+    if any(w in every_language("naming_words") for w in words):
         return False  # `Two categories include humoral and cell-mediated`: named already
-    return str(count) in words or any(w in words for w in _NUMBER_WORDS.get(count, ()))
+    return str(count) in words or any(w in words for w in number_words(count))
 
 
 def _should_join(previous: str, text: str) -> bool:

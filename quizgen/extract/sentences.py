@@ -114,15 +114,12 @@ def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-_SUPERLATIVES: Final = frozenset({"plus", "moins", "most", "least"})
-
-
 def _elliptic(subject: list[str], lang: Language) -> bool:
     """A short subject that only counts or ranks what an earlier sentence named: `Two
     strings`, `Each vertex`, `Les plus importants`, `L'une des plus importantes`."""
     if subject[0] in lang.quantifiers and len(subject) <= 2:
         return True
-    at = next((i for i, w in enumerate(subject) if w in _SUPERLATIVES), -1)
+    at = next((i for i, w in enumerate(subject) if w in lang.superlatives), -1)
     return (
         0 < at <= 3
         and len(subject) <= at + 2

@@ -60,6 +60,7 @@ class Language:
     pointers: frozenset[str]
     labels: frozenset[str]
     admin_keys: frozenset[str]
+    superlatives: frozenset[str]  # `Les plus importants`: ranks what was named before
     quantifiers: frozenset[str]  # `each`, `deux`: a subject counting what was named before
     leadin_words: frozenset[str]  # `Ainsi, on a :`: a lead-in that names nothing
     attributions: tuple[str, ...]  # `Selon X :`, `According to X:`: a source, not a term
@@ -240,6 +241,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         pointers=words("pointers"),
         labels=every_language("labels"),
         admin_keys=words("admin_keys"),
+        superlatives=words("superlatives"),
         quantifiers=words("quantifiers"),
         leadin_words=words("leadin_words"),
         intensifiers=words("intensifiers"),
@@ -271,6 +273,16 @@ def every_language(key: str) -> frozenset[str]:
     English note, an English agenda line in a French one)."""
     return frozenset(
         str(w).lower().replace("’", "'") for code in SUPPORTED for w in _data(code).get(key) or []
+    )
+
+
+@cache
+def number_words(count: int) -> frozenset[str]:
+    """How every language writes a small number (`3` -> `trois`, `three`)."""
+    return frozenset(
+        str(w).lower()
+        for code in SUPPORTED
+        for w in (_data(code).get("number_words") or {}).get(str(count), [])
     )
 
 
