@@ -330,24 +330,23 @@ def _short_name(ctx: NodeContext) -> str:
     return last
 
 
-_TERM_SEPARATOR = re.compile(r"\s[-–—]\s|[:：=]\s")
+def _names_and_defines(node: Node, ctx: NodeContext) -> bool:
+    """`Name: what it is`, `Name - what it is`: its name is what "name the items" asks."""
+    term = split_term(node.text, ctx.lang)
+    return term is not None and not term.label and not term.implication
 
 
 def _long_item(node: Node, ctx: NodeContext) -> bool:
-    """An item to explain rather than name: long, and not `Name: what it is` (its name is
-    what "name the items" asks)."""
-    if words(node.text) <= SHORT_ITEM_WORDS:
-        return False
-    term = split_term(node.text, ctx.lang)
-    return term is None or term.label or term.implication
+    """An item to explain rather than name: long, and not a `Name: what it is` line."""
+    return words(node.text) > SHORT_ITEM_WORDS and not _names_and_defines(node, ctx)
 
 
 def _states(node: Node, ctx: NodeContext) -> bool:
     """A child that is a statement (`Viruses live and reproduce inside cells`), not a name
-    or a `term - definition` line."""
+    or a `Name: what it is` line."""
     return (
         words(node.text) >= STATEMENT_WORDS
-        and not _TERM_SEPARATOR.search(markup.mask(node.text))
+        and not _names_and_defines(node, ctx)
         and ctx.has_subject(node)
     )
 
