@@ -135,6 +135,19 @@ def _opens_formula(text: str) -> bool:
 
 
 _DOUBLE_DOLLAR = re.compile(r"(?<!\$)\$\$(?!\$)")
+_WHOLE_FORMULA = re.compile(r"^\$\$(?!\$)[^$]+(?<!\$)\$\$$")
+_FORMULA_THEN_TEXT = re.compile(
+    r"^(\s*\$\$(?!\$).+?(?<!\$)\$\$)(?!\$)[ \t]*((?:\*\*|__|==)?[^\W\d_a-z].*)$"
+)
+
+
+def _formula_then_text(raw: str) -> tuple[str, ...]:
+    """`$$PV = nRT$$ **Remarque** : ...`: a display formula, then a line of its own written
+    after it (not `$$x$$ où x est ...`, a sentence going on)."""
+    m = _FORMULA_THEN_TEXT.match(raw)
+    return (m.group(1), m.group(2)) if m else (raw,)
+
+
 _GLUED_HEADING = re.compile(r"^\s*#{2,6}(?=[^\s#])")
 
 
@@ -595,6 +608,11 @@ class _Converter:
         CommonMark glued to the item: it is handed back to the enclosing level instead."""
         raw_lines = content.split("\n")
         cards, consumed = self._flashcards(raw_lines, start)
+        pieces = [
+            (offset, piece)
+            for offset, raw in enumerate(raw_lines)
+            for piece in (_formula_then_text(raw) if offset not in cards else (raw,))
+        ]
         top: list[_Draft] = []
         stack: list[tuple[int, _Draft]] = [(anchor.indent, anchor)] if anchor is not None else []
         last_plain: _Draft | None = anchor
@@ -602,7 +620,9 @@ class _Converter:
         # An item's first line is its text: the lines after it may carry on its sentence.
         previous: _Draft | None = anchor if anchor is not None and anchor.text else None
         broken = anchor is not None and self._hard_break(anchor.line)
-        for offset, raw in enumerate(raw_lines):
+        # `- La loi des gaz parfaits :` / `$$PV = nRT$$` at the margin: what the item announces
+        owns_lazy = anchor is not None and anchor.kind is NodeKind.ITEM and announces(anchor.text)
+        for offset, raw in pieces:
             was_broken, broken = broken, raw.endswith("  ") or raw.rstrip().endswith("\\")
             if offset in cards:
                 (anchor.children if anchor is not None else top).append(cards[offset])
@@ -645,7 +665,12 @@ class _Converter:
                 assert previous is not None
                 previous.text = f"{previous.text} {text}"
                 continue
-            if anchor is not None and anchor.kind is NodeKind.ITEM and indent < anchor.content_col:
+            if (
+                anchor is not None
+                and anchor.kind is NodeKind.ITEM
+                and indent < anchor.content_col
+                and not owns_lazy
+            ):
                 escaped = _Draft(NodeKind.LINE, text, line, indent=indent)
                 self.escaped.append(escaped)
                 previous = None
@@ -691,6 +716,8 @@ class _Converter:
                     body = _QUOTE_PREFIX.sub("", bullet.group(2)) or bullet.group(2)
                     draft = _Draft(NodeKind.ITEM, body, line, marker=bullet.group(1),
                                    ordered=bullet.group(1)[0].isdigit(), indent=indent)  # fmt: skip
+                elif _WHOLE_FORMULA.match(text):
+                    draft = _Draft(NodeKind.MATH, text[2:-2].strip(), line, indent=indent)
                 else:
                     draft = _Draft(NodeKind.LINE, text, line, indent=indent)
                 if (

@@ -22,10 +22,11 @@ from quizgen.extract.separators import (
     TermSplit,
     is_admin_line,
     is_code_scope,
+    lead_key,
     split_term,
     unnumbered,
 )
-from quizgen.lang import Language, get_language
+from quizgen.lang import Language, every_language, get_language
 from quizgen.model import CardKind, Node, NodeKind
 from quizgen.outline import announces
 
@@ -427,7 +428,14 @@ def children_pieces(nodes: tuple[Node, ...]) -> tuple[Piece, ...]:
             pieces.append(Piece(f"{child.info} → {child.text}"))
         elif is_label_line(child):
             # `Protocols:` over `TCP: ...` / `UDP: ...`: the item is what it introduces
-            lines = [k.text.strip().rstrip(".;") for k in child.children if k.kind in _LINE_KINDS]
+            # its formula inline; a remark on it (`Remarque : ...`) is no part of it
+            remarks = every_language("note_labels")
+            lines = [
+                f"${k.text.strip()}$" if k.kind is NodeKind.MATH else k.text.strip().rstrip(".;")
+                for k in child.children
+                if (k.kind in _LINE_KINDS and lead_key(k.text) not in remarks)
+                or (k.kind is NodeKind.MATH and "\n" not in k.text)
+            ]
             lead = child.text.rstrip()
             lead = lead if TRAILING_COLON.search(lead) else f"{lead}:"
             pieces.append(Piece(f"{lead} {'; '.join(lines)}"))

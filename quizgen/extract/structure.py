@@ -388,7 +388,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         # `+ Below you can find 15 most prominent indicators` then the 15: a lead, not an item
         kids = kids[1:]
     remarks = [lead_key(k.text) in ctx.lang.note_labels for k in kids]
-    if remarks.count(False) >= 2 and any(remarks):
+    if any(remarks) and not all(remarks):
         # `**Important**: ...` among the items is a remark on them, asked as such, not an item
         kids = tuple(k for k, remark in zip(kids, remarks, strict=True) if not remark)
     label = unnumbered(plain(parent).strip(" :*_").lower())  # `Exemple 2 :` is an example too
