@@ -135,6 +135,8 @@ def _opens_formula(text: str) -> bool:
 
 
 _DOUBLE_DOLLAR = re.compile(r"(?<!\$)\$\$(?!\$)")
+# `1° Le consentement`, `2°)`, `a) ...`, `(ii) ...`: the numbering of a legal or textbook list
+_ENUMERATED = re.compile(r"^(?:\d{1,2}\s?°\)?|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s")
 _WHOLE_FORMULA = re.compile(r"^\$\$(?!\$)[^$]+(?<!\$)\$\$$")
 _FORMULA_THEN_TEXT = re.compile(
     r"^(\s*\$\$(?!\$).+?(?<!\$)\$\$)(?!\$)[ \t]*((?:\*\*|__|==)?[^\W\d_a-z].*)$"
@@ -413,7 +415,16 @@ class _Converter:
         ):
             # `Premier principe :` then, after a blank line, the principle itself.
             state.intro.children.extend(drafts)
-            state.intro = None
+            state.intro = None if not _ENUMERATED.match(drafts[0].text) else state.intro
+            return
+        if (
+            state.intro is not None
+            and _ENUMERATED.match(drafts[0].text)
+            and all(_ENUMERATED.match(k.text) for k in state.intro.children)
+        ):
+            # `Sont nécessaires :` / `1° Le consentement ;` / `2° La capacité ;`, a blank
+            # line between each: one enumeration under the line that announces it
+            state.intro.children.extend(drafts)
             return
         state.out.extend(drafts)
         if media:  # an image or a navigation link is never what a list below it is about

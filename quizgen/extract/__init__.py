@@ -174,9 +174,11 @@ def extract_cards(
 def _one_card_per_fact(drafts: list[Draft]) -> list[Draft]:
     """`Step 1: X` and its one line under it: the line has its own detail card, so the term's
     card does not show it again. But a value that announces it (`Let F be defined by:` and
-    the formula): the formula is the end of that answer, not a card of its own."""
+    the formula): the formula is the end of that answer, not a card of its own; a value that
+    announces a list is asked by the list's card."""
     details = [d for d in drafts if d.rule == "detail"]
-    if not details:
+    lists = [d for d in drafts if d.rule == "list"]
+    if not details and not lists:
         return drafts
     announcing = next(
         (
@@ -189,7 +191,17 @@ def _one_card_per_fact(drafts: list[Draft]) -> list[Draft]:
         None,
     )
     if announcing is None:
-        return [replace(d, detail=()) if d.rule in _DETAILED else d for d in drafts]
+        return (
+            [replace(d, detail=()) if d.rule in _DETAILED else d for d in drafts]
+            if details
+            else drafts
+        )
+    if not details:
+        # `Article 1128 : Sont nécessaires ... :` over its list: the list card asks it, when
+        # its question says the value (not `La loi — précisez`, which leaves out the definition)
+        value = norm_key(announcing.answer[-1].text)
+        said = any(value in norm_key(d.fields.get("parent", "")) for d in lists)
+        return [d for d in drafts if d is not announcing] if said else drafts
     pieces = tuple(p for d in details for p in d.answer)
     merged = {id(d) for d in details}
     return [
