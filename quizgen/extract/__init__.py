@@ -262,7 +262,19 @@ def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Dr
             (pending[i][0].template for i in indexes if pending[i][0].template == "term"),
             first.template,
         )
-        pieces = tuple(p for i in indexes for p in pending[i][0].answer)
+        # a block pasted twice says the same answer twice: once is enough
+        unique = {
+            (p.kind, norm_key(p.text) if p.kind == "text" else " ".join(p.text.split())): p
+            for i in indexes
+            for p in pending[i][0].answer
+        }
+        pieces = tuple(unique.values())
+        if len(pieces) < 2:
+            # the same line twice: one card, asked the group's way
+            keep = next((i for i in indexes if pending[i][0].template == template), indexes[0])
+            dropped.update(i for i in indexes if i != keep)
+            continue
+        dropped.update(indexes[1:])
         merged[indexes[0]] = replace(
             first,
             answer=pieces,
@@ -271,7 +283,6 @@ def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Dr
             fields={**first.fields, "n": str(len(pieces))},
             detail=(),
         )
-        dropped.update(indexes[1:])
     return [
         (merged.get(i, draft), ctx) for i, (draft, ctx) in enumerate(pending) if i not in dropped
     ]

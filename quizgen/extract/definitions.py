@@ -219,6 +219,10 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
         elif kind == "completion" and ctx.answered:
             ctx.note("a statement in a bullet: its parent's card asks it")
             continue
+        elif clause.verb_stem:
+            # `Freud …` would ask nothing a second `Freud …` does not: `Freud suppose …` does
+            told = Clause("completion", "completion", clause.verb_stem, clause.verb_object)
+            draft = _draft(told, clause.verb_stem, ctx)
         else:
             draft = _draft(clause, clause.subject, ctx)
         if draft is not None:

@@ -49,6 +49,9 @@ class Clause:
     # `pronoun`: `They remain zombies until` | `their parent ...`, when there is such a cut
     split_stem: str = ""
     split_rest: str = ""
+    # `completion` with a short subject: `Freud suppose` | `des pensées inconscientes ...`
+    verb_stem: str = ""
+    verb_object: str = ""
 
 
 def plain_start(text: str) -> str:
@@ -427,6 +430,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     inner = range(1, len(subject_words))
     if any(_phrase_at(subject_words, i, lang.mid_subordinators) for i in inner):
         return None  # `x car y est ...`: the verb found belongs to a subordinate clause
+    if any(subject_words[i] in lang.clause_breakers for i in inner):
+        return None  # `Il n'y a pas de valeur mais c'est moi ...`: two clauses, no subject
     if len(subject_words) > 1 and subject_words[-1] in lang.clitics:
         return Clause("anaphoric")  # `Les femmes y sont réduites ...`: there, where?
     if (
@@ -500,7 +505,67 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     predicate = f"{aside} {raw[tokens[verb].start :].strip()}".strip().rstrip(" :：")
     if len(predicate.split()) < 2:
         return Clause("fragment", predicate=main.strip())  # `... spanning set.`: no statement
+    chain = _verb_chain_end(tokens, verb, lang)
+    # `Freud suppose`, `Roots merge`: a verb that says something (not `is`, `may`, `doit`), not
+    # cut from what follows it by a comma (`Snow falls, compacting ...`)
+    verb_word = words[verb]
+    telling = (
+        verb_word not in lang.copulas
+        and verb_word not in lang.auxiliaries
+        and verb_word not in lang.negations
+        and verb_word not in lang.prepositions  # `L'écart entre Paris et ...`
+        and chain < len(tokens)
+        and not _after_comma(masked, tokens[chain].start)
+        and any(ch.isalpha() for ch in stem)
+    )
+    if (
+        len(stem.split()) <= NAME_SUBJECT_WORDS  # `Au Ve siècle, les Athéniens …` says enough
+        and telling
+        and not aside
+        and len(tokens) - chain >= MIN_OBJECT_WORDS
+        and not _phrase_at(words, chain, lang.coordinators)
+    ):
+        # `Freud …` asks nothing a second `Freud …` does not: `Freud suppose …` does. A short
+        # subject may take its verb into the question (see Clause.verb_end).
+        cut = tokens[chain - 1].end
+        object_ = raw[tokens[chain].start :].strip().rstrip(" :：")
+        return Clause("completion", "completion", stem, predicate, subject_end,
+                      verb_stem=raw[:cut].strip(), verb_object=object_)  # fmt: skip
     return Clause("completion", "completion", stem, predicate, subject_end)
+
+
+def _adverbial_connector(word: str, lang: Language) -> bool:
+    """`ensuite`, `donc`, `also`: a linking adverb, not a conjunction or a preposition."""
+    return (
+        word in lang.leading_connectors
+        and word not in lang.prepositions
+        and word not in lang.clause_breakers
+        and not any(phrase == (word,) for phrase in lang.coordinators)
+        and word not in lang.relative_pronouns
+    )
+
+
+NAME_SUBJECT_WORDS: Final = 2  # `Freud`, `Le dol`: a subject this short says nothing alone
+MIN_OBJECT_WORDS: Final = 3  # words the answer keeps once the verb moves to the question
+
+
+def _verb_chain_end(tokens: tuple[Token, ...], verb: int, lang: Language) -> int:
+    """The token after a verb group: `suppose`, `ne dépend`, `va mettre`, `has been used`,
+    `dominent ensuite`."""
+    i = verb + 1
+    while i < len(tokens) and (
+        tokens[i].word in lang.verb_forms
+        or tokens[i].word in lang.negations
+        or tokens[i].word in lang.auxiliaries
+        or tokens[i].word in lang.intensifiers
+        or _adverbial_connector(tokens[i].word, lang)
+        or (
+            tokens[i - 1].word in lang.auxiliaries
+            and tokens[i].word.endswith(lang.participle_suffixes)
+        )
+    ):
+        i += 1
+    return i
 
 
 MAX_KIND_WORDS: Final = 3

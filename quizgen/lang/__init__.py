@@ -77,6 +77,7 @@ class Language:
     skip_prefixes: tuple[str, ...]
     connectors: frozenset[str]
     leading_connectors: frozenset[str]
+    clause_breakers: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -264,6 +265,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         skip_prefixes=tuple(sorted(words("skip_prefixes"))),
         connectors=words("connectors"),
         leading_connectors=words("leading_connectors"),
+        clause_breakers=words("clause_breakers"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
