@@ -176,6 +176,13 @@ def _one_card_per_fact(drafts: list[Draft]) -> list[Draft]:
     card does not show it again. But a value that announces it (`Let F be defined by:` and
     the formula): the formula is the end of that answer, not a card of its own; a value that
     announces a list is asked by the list's card."""
+    told = {tuple(p.text for p in d.detail) for d in drafts if d.rule == "term" and d.detail}
+    if told:
+        # `La violence : il y a violence lorsque ... :` and its two kinds: the term's card
+        # shows them under its definition; "La violence — précisez (2 points)" says it again
+        drafts = [
+            d for d in drafts if not (d.rule == "list" and tuple(p.text for p in d.answer) in told)
+        ]
     details = [d for d in drafts if d.rule == "detail"]
     lists = [d for d in drafts if d.rule == "list"]
     if not details and not lists:
@@ -264,7 +271,7 @@ def _merge_statements(pending: list[tuple[Draft, NodeContext]]) -> list[tuple[Dr
         )
         # a block pasted twice says the same answer twice: once is enough
         unique = {
-            (p.kind, norm_key(p.text) if p.kind == "text" else " ".join(p.text.split())): p
+            (p.kind, " ".join(p.text.casefold().split())): p
             for i in indexes
             for p in pending[i][0].answer
         }

@@ -149,12 +149,14 @@ def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
 def _leading_items(content: list[Node], ctx: NodeContext) -> tuple[Node, ...]:
     """The list right under a title (its course-logistics lines left out), when every item of
     it is an answer (not when links, images or empty bullets are among them)."""
-    items: list[Node] = []
-    for child in content:
-        if child.kind is not NodeKind.ITEM:
-            break
-        if not is_logistics(child.text, ctx.lang):
-            items.append(child)
+    end = next((i for i, c in enumerate(content) if c.kind is not NodeKind.ITEM), len(content))
+    items = [c for c in content[:end] if not is_logistics(c.text, ctx.lang)]
+    later = [c for c in content[end:] if c.kind is NodeKind.ITEM]
+    every = [*items, *later]
+    if items and later and all(_names_and_defines(i, ctx) for i in every):
+        # `* L'erreur: ...` / `---` / `* Le dol: ...` / a remark / `* La violence: ...`: one
+        # list of named things cut by rules and remarks ("citez les 2" would miss the third)
+        items = [i for i in every if not is_logistics(i.text, ctx.lang)]
     answers = {id(k) for k in ctx.answer_children}
     return tuple(items) if all(id(i) in answers for i in items) else ()
 
@@ -436,6 +438,18 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         if (node.kind in _TITLES and (_asks_itself(kid, ctx) or lists_itself)) or announcing:
             ctx.note("its one line is asked on its own, with this title as context")
             return None
+        example = _example_text(kid, ctx)
+        if example:
+            # `Le dol: ...` > `Ex: changer le kilométrage`: an example of the dol, asked as one
+            name = (_short_name(ctx) or parent).rstrip(" .:;：")
+            return Draft(
+                rule=_rule_name(ctx, "detail"),
+                template="examples",
+                fields={"parent": name},
+                answer=(Piece(example),),
+                anchor=(concept_key(node, ctx.lang), "example"),
+                detail=detail_of(kid, ctx),
+            )
         if kid.kind is NodeKind.MATH:
             template = "formula"
         elif sentence or not ctx.short(node) or node.text.rstrip().endswith((":", "：")):
@@ -491,6 +505,24 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         kind=CardKind.LIST,
         ordered=ordered,
     )
+
+
+# `e.g. guns, abortion`, `par ex. ...`, `For instance, ...`: an example without a `Label:`
+_EXAMPLE_OPENER = re.compile(
+    r"^(?:e\.\s?g\.?|eg\b|for (?:example|instance)|par ex(?:emple|\.)?|ex\.)[\s,:]+",
+    re.IGNORECASE,
+)
+
+
+def _example_text(kid: Node, ctx: NodeContext) -> str:
+    """What an example line says, without its `Ex:` / `e.g.` lead; "" for any other line."""
+    if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
+        return ""
+    text = kid.text.strip()
+    if ":" in text and label_family(lead_key(text), ctx.lang) == "example":
+        return text.split(":", 1)[1].strip()
+    opener = _EXAMPLE_OPENER.match(text)
+    return text[opener.end() :].strip() if opener else ""
 
 
 def _outline(ctx: NodeContext, subs: tuple[Node, ...]) -> Draft:
