@@ -947,6 +947,65 @@ def _toml_front_matter(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+_FRONT_KEYS = frozenset(
+    {"title", "date", "tags", "categories", "author", "authors", "draft", "aliases", "layout",
+     "description", "slug", "weight", "lastmod", "summary", "keywords", "series", "toc", "lang"}
+)  # fmt: skip
+_KEY_LINE = re.compile(r"^\s*([A-Za-z_][\w.-]*)\s*(?:=|:(?:\s|$))")
+MAX_FRONT_LINES = 40
+
+
+def _pasted_front_matter(text: str) -> str:
+    """A front-matter block pasted further down a note (another note's `+++` TOML or `---`
+    YAML, `title = "..."`, `date: ...`): its lines left blank, not read as definitions."""
+    if "\n+++" not in text and "\n---" not in text:
+        return text
+    lines = text.split("\n")
+    i = 1
+    while i < len(lines):
+        fence = lines[i].strip()
+        if fence not in ("+++", "---"):
+            i = _after_fence(lines, i)  # a front matter shown in a code block stays
+            continue
+        end = next(
+            (
+                j
+                for j in range(i + 1, min(len(lines), i + MAX_FRONT_LINES))
+                if lines[j].strip() == fence
+            ),
+            None,
+        )
+        if end is None:
+            i += 1
+            continue
+        keys = [m.group(1).lower() for m in map(_KEY_LINE.match, lines[i + 1 : end]) if m]
+        if sum(k in _FRONT_KEYS for k in keys) >= 2:
+            lines[i : end + 1] = [""] * (end + 1 - i)
+            i = end + 1
+        else:
+            i += 1
+    return "\n".join(lines)
+
+
+_INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}[ \t])")
+
+
+def _headings_out_of_lists(text: str) -> str:
+    """`* Who picks the candidates?` ... blank line, `  ### Why only 2 parties?`: a heading
+    indented into a list item after a blank line starts a section, as its `#` says; CommonMark
+    would bury it in the item above."""
+    if "\n " not in text or "#" not in text:
+        return text
+    lines = text.split("\n")
+    i = 1
+    while i < len(lines):
+        m = _INDENTED_HEADING.match(lines[i])
+        if m and not lines[i - 1].strip():
+            lines[i] = lines[i].lstrip(" ")
+        i = _after_fence(lines, i)
+    return "\n".join(lines)
+
+
 def _parse_toml(content: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
     try:
         return tomllib.loads(content), []
@@ -1156,6 +1215,7 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
+    text = _headings_out_of_lists(_pasted_front_matter(text))
     text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)

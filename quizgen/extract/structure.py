@@ -462,7 +462,8 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             fields={"parent": parent},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang),),
-            detail=detail_of(kid, ctx),
+            # a lead-in's lines are already in its answer (`stable: e.g. guns, abortion`)
+            detail=() if is_label_line(kid) else detail_of(kid, ctx),
         )
     if any(k.kind is NodeKind.CODE for k in kids) and not all(
         k.kind is NodeKind.CODE for k in kids

@@ -12,7 +12,7 @@ from typing import Final
 
 from quizgen import markup
 from quizgen.extract.base import Draft, NodeContext, Piece, norm_key, title_of
-from quizgen.model import NodeKind
+from quizgen.model import CardKind, NodeKind
 
 _NUMBER: Final = re.compile(r"^[\s\d.,:%/+×x*^-]*\d[\s\d.,:%/+×x*^hHsSmM-]*$")
 MAX_NUMERIC_SHARE: Final = 0.6
@@ -38,6 +38,8 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if _column_oriented(key, body):
         return _columns(header, body)
+    if _marks_only(key, body):
+        return _marked(header, body, key)
     cells = [c for row in body for i, c in enumerate(row) if i != key and markup.to_plain(c)]
     numeric = sum(bool(_NUMBER.match(markup.to_plain(c))) for c in cells)
     attributes = [markup.to_plain(h) for i, h in enumerate(header) if i != key]
@@ -70,6 +72,45 @@ def table_rule(ctx: NodeContext) -> list[Draft]:
                     anchor=(norm_key(header[key]), norm_key(name), norm_key(attribute)),
                 )
             )
+    return drafts
+
+
+# `| Stop | x | | x |`: a tick says "this one", a blank or a cross "not this one".
+_TICKS: Final = frozenset({"x", "✓", "✔", "✔️", "✅", "☑", "•", "●", "+", "yes", "oui", "y", "o"})
+_CROSSES: Final = frozenset({"", "✗", "✘", "❌", "no", "non", "n", "-", "–", "—"})
+
+
+def _tick(cell: str) -> str:
+    return markup.to_plain(cell).strip(" *_").lower()
+
+
+def _marks_only(key: int, body: list[tuple[str, ...]]) -> bool:
+    """A table of ticks (features marked `x`): each cell alone asks "Stop — Obstruent? x"."""
+    cells = [_tick(c) for row in body for i, c in enumerate(row) if i != key]
+    return any(c in _TICKS for c in cells) and all(c in _TICKS or c in _CROSSES for c in cells)
+
+
+def _marked(header: tuple[str, ...], body: list[tuple[str, ...]], key: int) -> list[Draft]:
+    """One card a row: which of the columns its ticks mark (`Stop: which of Obstruent, ...? ->
+    Obstruent, Noncontinuant`)."""
+    columns = [i for i in range(len(header)) if i != key and markup.has_content(header[i])]
+    options = ", ".join(markup.to_plain(header[i]).strip() for i in columns)
+    drafts: list[Draft] = []
+    for row in body:
+        name = row[key] if key < len(row) else ""
+        marked = [header[i] for i in columns if i < len(row) and _tick(row[i]) in _TICKS]
+        if not markup.has_content(name) or not marked:
+            continue
+        drafts.append(
+            Draft(
+                rule="table",
+                template="table_marks",
+                fields={"key": name, "attributes": options},
+                answer=tuple(Piece(m) for m in marked),
+                anchor=(norm_key(header[key]), norm_key(name), "marks"),
+                kind=CardKind.LIST if len(marked) > 1 else CardKind.BASIC,
+            )
+        )
     return drafts
 
 
