@@ -101,17 +101,27 @@ def _marked(header: tuple[str, ...], body: list[tuple[str, ...]], key: int) -> l
         marked = [header[i] for i in columns if i < len(row) and _tick(row[i]) in _TICKS]
         if not markup.has_content(name) or not marked:
             continue
-        drafts.append(
-            Draft(
-                rule="table",
-                template="table_marks",
-                fields={"key": name, "attributes": options},
-                answer=tuple(Piece(m) for m in marked),
-                anchor=(norm_key(header[key]), norm_key(name), "marks"),
-                kind=CardKind.LIST if len(marked) > 1 else CardKind.BASIC,
-            )
-        )
+        answer = tuple(Piece(m) for m in marked)
+        anchor = (norm_key(header[key]), norm_key(name), "marks")
+        fields = {"key": name, "attributes": options}
+        drafts.append(_gathered("table_marks", fields, answer, anchor, listed=True))
     return drafts
+
+
+def _gathered(
+    template: str,
+    fields: dict[str, str],
+    answer: tuple[Piece, ...],
+    anchor: tuple[str, ...],
+    *,
+    listed: bool,
+) -> Draft:
+    """A card whose answer gathers several cells: a list of them, or (a column's name, image
+    and description) one answer in parts."""
+    kind = CardKind.LIST if listed and len(answer) > 1 else CardKind.BASIC
+    return Draft(
+        rule="table", template=template, fields=fields, answer=answer, anchor=anchor, kind=kind
+    )
 
 
 LONG_KEY_WORDS: Final = 8
@@ -140,13 +150,6 @@ def _columns(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[Draft
         )
         if not markup.has_content(name) or not cells:
             continue
-        drafts.append(
-            Draft(
-                rule="table",
-                template="detail",
-                fields={"parent": name},
-                answer=cells,
-                anchor=(norm_key(name), "column"),
-            )
-        )
+        anchor = (norm_key(name), "column")
+        drafts.append(_gathered("detail", {"parent": name}, cells, anchor, listed=False))
     return drafts
