@@ -64,7 +64,7 @@ class Node:
     level: int = 0  # heading level
     ordered: bool = False  # numbered list item
     marker: str = ""  # list marker or hand-made child marker (`->`, `|>`, `=>`)
-    info: str = ""  # code language, callout type, edge label of a graph node
+    info: str = ""  # code language, callout type, edge label of a graph node, "quote" (`> ...`)
     rows: tuple[tuple[str, ...], ...] = ()  # TABLE: header row first
     back: str = ""  # FLASHCARD: the answer (raw)
     reversed: bool = False  # FLASHCARD: `??` (both directions)

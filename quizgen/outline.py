@@ -551,6 +551,9 @@ class _Converter:
         m = _CALLOUT.match(head)
         if m is None:
             inner = self.sequence(children, owner=state.owner)
+            for draft in inner:
+                if draft.kind is NodeKind.LINE and not draft.info:
+                    draft.info = "quote"  # `> L'homme est condamné à être libre. Sartre`
             state.out.extend(inner)
             return
         kind, title = m.group(1).lower(), m.group(2).strip()

@@ -37,6 +37,7 @@ from quizgen.extract.base import (
 from quizgen.extract.definitions import sentence_rule
 from quizgen.extract.emphasis import emphasis_rule
 from quizgen.extract.explicit import explicit_rule
+from quizgen.extract.quotations import quotation_rule
 from quizgen.extract.structure import answered_children, children_rule, formula_rule
 from quizgen.extract.tables import table_rule
 from quizgen.extract.terms import aside_rule, remark_rule, term_rule
@@ -66,6 +67,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("remark", remark_rule),
     ("aside", aside_rule),
     ("sentence", sentence_rule),
+    ("quotation", quotation_rule),
     ("acronym", acronym_rule),
     ("emphasis", emphasis_rule),
     ("children", children_rule),

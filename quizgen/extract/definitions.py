@@ -64,10 +64,14 @@ def _draft(clause: Clause, subject: str, ctx: NodeContext) -> Draft | None:
         )
     field = _SUBJECT_FIELD.get(template, "subject")
     value = subject if field != "subject" else lower_article(subject, ctx.lang)
+    fields = {field: value}
+    if clause.scope and template in {"definition", "definition_plural"}:
+        # `Pour Sartre, la conscience est ...`: Sartre's definition, not the definition
+        template, fields = f"{template}_by", {**fields, "scope": clause.scope}
     return Draft(
         rule=_RULE.get(template, "definition"),
         template=template,
-        fields={field: value},
+        fields=fields,
         answer=(Piece(clause.predicate),),
         anchor=(norm_key(subject),),
     )

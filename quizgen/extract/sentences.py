@@ -49,6 +49,8 @@ class Clause:
     # `pronoun`: `They remain zombies until` | `their parent ...`, when there is such a cut
     split_stem: str = ""
     split_rest: str = ""
+    # `Pour Sartre, la conscience est ...`: whose definition it is, asked with it
+    scope: str = ""
     # `completion` with a short subject: `Freud suppose` | `des pensées inconscientes ...`
     verb_stem: str = ""
     verb_object: str = ""
@@ -320,6 +322,10 @@ def _split_trailing_parenthesis(subject: str) -> tuple[str, str]:
 _ACRONYM_LIKE = re.compile(r"[A-Z][A-Za-z0-9&]{0,9}[A-Z0-9]")
 
 
+# `"Topique" est le nom donné par Freud ...`: a quoted name, then what the sentence says of it
+_QUOTED_NAME = re.compile(r'^[«"“„]\s*[^\s»"”“„](?:[^»"”“„]{0,30}[^\s»"”“„])?\s*[»"”“]\s*\w')
+
+
 def analyze(raw: str, lang: Language) -> Clause | None:
     """Analyse one sentence. Kinds:
 
@@ -340,7 +346,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         # asks, does not tell: the question rule answers it (`What is good is whatever ...`
         # opens like a question and is none)
         return Clause("question")
-    if stripped[:1] in '«"“„':
+    if stripped[:1] in '«"“„' and not _QUOTED_NAME.match(stripped):
         return Clause("quotation")  # a quoted saying, not a statement about its first words
     if EDITORIAL.match(stripped):
         return Clause("pointer")  # `[xxx check maths!]`, `[à compléter]`: a note to oneself
@@ -391,6 +397,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         start = next((i for i, t in enumerate(tokens) if t.start > comma), len(tokens))
         if start >= len(tokens) or start > MAX_SUBJECT_WORDS:
             return None
+    scope = _scope(raw[:comma].strip(), tokens[:start], lang) if start else ""
     main = raw[tokens[start].start :]
     if lang.not_definitions.search(main.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")
@@ -497,7 +504,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
             template = "definition_plural" if number == "plural" else "definition"
             # `Un ampholyte (ou espèce amphotère) est ...`: the aside names the same thing, it
             # belongs with the name in "Qu'est-ce qu'un ampholyte (ou espèce amphotère) ?".
-            return Clause("definition", template, subject, _rest(raw, tokens, after), subject_end)
+            predicate = _rest(raw, tokens, after)
+            return Clause("definition", template, subject, predicate, subject_end, scope=scope)
 
     stem_start = tokens[start].start
     name, aside = _split_trailing_parenthesis(raw[stem_start:subject_end])
@@ -543,6 +551,21 @@ def _adverbial_connector(word: str, lang: Language) -> bool:
         and not any(phrase == (word,) for phrase in lang.coordinators)
         and word not in lang.relative_pronouns
     )
+
+
+MAX_SCOPE_WORDS: Final = 5
+
+
+def _scope(intro: str, tokens: tuple[Token, ...], lang: Language) -> str:
+    """`Selon Durkheim`, `Pour Sartre`, `According to Kant`: an opening that says whose view the
+    sentence gives ("" for `En pratique`, `Pour calculer x`)."""
+    if not tokens or len(tokens) > MAX_SCOPE_WORDS:
+        return ""
+    said = intro.lower().replace("’", "'")
+    if said.startswith(tuple(f"{a} " for a in lang.attributions)):
+        return intro
+    named = len(tokens) > 1 and tokens[1].capital
+    return intro if tokens[0].word in lang.scope_words and named else ""
 
 
 NAME_SUBJECT_WORDS: Final = 2  # `Freud`, `Le dol`: a subject this short says nothing alone

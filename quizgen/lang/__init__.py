@@ -78,6 +78,7 @@ class Language:
     connectors: frozenset[str]
     leading_connectors: frozenset[str]
     clause_breakers: frozenset[str]
+    scope_words: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -266,6 +267,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         connectors=words("connectors"),
         leading_connectors=words("leading_connectors"),
         clause_breakers=words("clause_breakers"),
+        scope_words=words("scope_words"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
