@@ -8,6 +8,8 @@ takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is wo
 
 from __future__ import annotations
 
+import re
+
 from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, plain, title_of
 from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, asks, split_sentences
 from quizgen.extract.separators import is_attribution, is_slot
@@ -102,6 +104,24 @@ _SILENT = {
     "quotation": "a quotation",
     "personal": "the student's own story or opinion, not course knowledge",
 }
+
+
+# `Basic unit of speech sound`, `Ensemble de règles qui ...`: a kind of something, the way a
+# definition without its verb starts
+_KIND_OF = re.compile(
+    r"^[^\W\d_]+(?:[ -][^\W\d_]+)?\s+(?:(?:of|de|des|du)\s+|d['’])\w", re.IGNORECASE
+)
+
+
+def _plural_name(title: str, lang: Language) -> bool:
+    """`### Phones`: "What are phones?" (not `Physics`, `Analysis`, `Virus`)."""
+    last = plain(title).strip(" *_").rsplit(None, 1)[-1].lower() if plain(title).strip() else ""
+    return (
+        lang.code == "en"
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ics", "'s", "species", "series"))
+        and len(last) > 3
+    )
 
 
 def _gap_in_predicate(ctx: NodeContext, offset: int, clause: Clause) -> bool:
@@ -211,11 +231,24 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 # only the line's opening words: `Sur la paroi, le fluide exerce ...` further on
                 # is a statement whose verb the lexicon lacks, not what the title is
                 opening = node.text.lstrip(" *_").startswith(clause.predicate.strip(" *_")[:20])
-                if not (first in ctx.lang.articles and opening and _first_text_child(parent, node)):
+                kind_of = first in ctx.lang.articles or _KIND_OF.match(plain(clause.predicate))
+                if not (kind_of and opening and _first_text_child(parent, node)):
                     ctx.note("a fragment without a verb")
                     continue
+                if plain(title).strip(" *_:").lower() in ctx.lang.labels:
+                    # `## Insuffisance cardiaque` > `### Définition` > `Incapacité du cœur ...`
+                    named = next(
+                        (a for a in reversed(ctx.ancestors)
+                         if a.kind is NodeKind.HEADING and plain(a.text).strip(" *_:").lower()
+                         not in ctx.lang.labels),
+                        None,
+                    )  # fmt: skip
+                    title = title_of(named) if named is not None else ctx.note_title
+                    if not title:
+                        ctx.note("a fragment under a label, with no section to name")
+                        continue
                 # `A mix of graph theory and ...` under `# Bayesian Networks` defines it.
-                template = "definition"
+                template = "definition_plural" if _plural_name(title, ctx.lang) else "definition"
                 described = Clause(template, template, title, clause.predicate)
                 draft = _draft(described, title, ctx)
             else:

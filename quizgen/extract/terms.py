@@ -25,7 +25,7 @@ from quizgen.extract.base import (
 )
 from quizgen.extract.sentences import STRONG_KINDS, asks, is_date
 from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, is_slot, split_term
-from quizgen.lang import Language
+from quizgen.lang import Language, every_language
 from quizgen.model import Node, NodeKind
 
 MAX_DETAIL = 3
@@ -89,12 +89,23 @@ def _defines(term: str, definition: str, ctx: NodeContext) -> bool:
     if len(parts) >= 3 and all(len(part.split()) <= 3 for part in parts):
         return False  # `Allergies: drugs, food, tape, latex`: what it lists, not what it is
     first = words_[0]
+    lang = ctx.lang
+    # every language's: notes mix them (`nonpolar = more rapidly` in a French note)
+    # `It is the process that ...` defines; `Il est toujours possible de ...` does not
+    restated = len(words_) > 2 and words_[1] in lang.copulas and words_[2] in lang.articles
+    if (first in lang.personal_pronouns and not restated) or norm_key(term) in every_language(
+        "answer_words"
+    ):
+        return False  # `Les mineurs: ils sont incapables ...`, `Y: separate phonemes`
+    if first in every_language("comparatives") and len(words_) <= COMPARISON_WORDS:
+        return False  # `nonpolar = more rapidly`: how it compares, not what it is
     article = first in ctx.lang.articles or first.split("'")[0] + "'" in ctx.lang.articles
     name = plain(term).strip(" *_`")
     capitalised = name[:1].isupper()
     return article or len(words_) > 4 or not capitalised
 
 
+COMPARISON_WORDS = 3
 _VALUE = re.compile(r"^[\divxlcm\s.,:/%°+-]+$")  # `1795`, `XIII`, `5 %`, `10:30`
 
 
