@@ -106,7 +106,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     if node.kind in _TITLES:
         content = [c for c in node.children if c.kind is not NodeKind.HEADING]
         if _is_question(node) and kids:
-            return [_question(ctx, kids)]
+            return _asked(ctx, kids)
         # The list right under a title is its list, even if a paragraph follows it.
         leading = _leading_items(content, ctx)
         if leading:
@@ -121,7 +121,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     if not kids:
         return _answered_by_next(ctx) if _is_question(node) else []
     if _is_question(node) or _is_prompt(ctx) or _opens_as_question(node):
-        return [_question(ctx, kids)]
+        return _asked(ctx, kids)
     if _inside_chain(ctx):
         ctx.note("a step of the diagram's sequence, asked from its start")
         return []
@@ -240,6 +240,15 @@ def _sequence(ctx: NodeContext, chain: list[Node]) -> Draft:
 
 def _rule_name(ctx: NodeContext, default: str) -> str:
     return "diagram" if ctx.node.kind is NodeKind.GRAPH_NODE else default
+
+
+def _asked(ctx: NodeContext, kids: tuple[Node, ...]) -> list[Draft]:
+    """A question answered by its children, unless another question is among them (`How has
+    Federalism changed?` > eras > `Q7: How has federalism changed?`: a table of contents)."""
+    if len(kids) > 1 and any(_is_question(k) for k in kids):
+        ctx.note("its children hold questions: each is asked on its own")
+        return []
+    return [_question(ctx, kids)]
 
 
 def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:
@@ -389,6 +398,11 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     ):
         # `+ Below you can find 15 most prominent indicators` then the 15: a lead, not an item
         kids = kids[1:]
+    facets = [_is_facet(k, ctx) for k in kids]
+    if any(facets) and not all(facets):  # (at least one line is left)
+        # `epithelial` > `covers body surfaces`, ... `characteristics` > (its own list): the
+        # facets are sub-headings with cards of their own, not items of the list
+        kids = tuple(k for k, facet in zip(kids, facets, strict=True) if not facet)
     remarks = [lead_key(k.text) in ctx.lang.note_labels for k in kids]
     if any(remarks) and not all(remarks):
         # `**Important**: ...` among the items is a remark on them, asked as such, not an item
@@ -524,6 +538,14 @@ def _example_text(kid: Node, ctx: NodeContext) -> str:
         return text.split(":", 1)[1].strip()
     opener = _EXAMPLE_OPENER.match(text)
     return text[opener.end() :].strip() if opener else ""
+
+
+def _is_facet(kid: Node, ctx: NodeContext) -> bool:
+    """`characteristics`, `Fonctions :`, `Types` over a list of their own: a facet of the parent,
+    written as a bullet."""
+    name = plain(kid.text).strip(" *_:：").lower()
+    lang = ctx.lang
+    return bool(_line_children(kid)) and (name in lang.facet_words or name in lang.relational_nouns)
 
 
 def _outline(ctx: NodeContext, subs: tuple[Node, ...]) -> Draft:

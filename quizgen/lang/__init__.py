@@ -79,6 +79,7 @@ class Language:
     leading_connectors: frozenset[str]
     clause_breakers: frozenset[str]
     scope_words: frozenset[str]
+    facet_words: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -268,6 +269,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         leading_connectors=words("leading_connectors"),
         clause_breakers=words("clause_breakers"),
         scope_words=words("scope_words"),
+        facet_words=words("facet_words"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
