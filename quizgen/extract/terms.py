@@ -273,15 +273,24 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
         or find_acronyms(markup.to_plain(text), ctx.lang)
     ):
         return []  # `l'erreur (art. 1132)`, `(cf. cours 6)`: a reference, not what it is
+    lang = ctx.lang
+    if first in lang.pronouns or first in lang.prepositions or first in lang.clause_breakers:
+        # `Illusion (avec les hallucinations)`, `(car elles sont ...)`: the rest of a sentence
+        ctx.note("its brackets go on with the sentence, they do not say what it is")
+        return []
+    listed = _ETC.search(aside)
     return [
         Draft(
             rule="aside",
-            template="detail",
+            template="examples" if listed else "detail",  # `Party (RNC, DNC, etc.)`
             fields={"parent": name},
-            answer=(Piece(aside),),
+            answer=(Piece(_ETC.sub("", aside) if listed else aside),),
             anchor=(norm_key(name),),
         )
     ]
+
+
+_ETC = re.compile(r",?\s*(?:etc\.?|\.\.\.|…)\s*$", re.IGNORECASE)
 
 
 def remark_rule(ctx: NodeContext) -> list[Draft]:
