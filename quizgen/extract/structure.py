@@ -368,6 +368,17 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     if words(parent) > LONG_PARENT_WORDS:
         parent = _short_name(ctx) or parent
     sentence = ctx.has_subject(node)
+    defined = _DEFINED.match(plain(parent))
+    if defined:
+        # `Lobbyist, defined` > `Person who contacts government officials ...`
+        return Draft(
+            rule="definition",
+            template="definition",
+            fields={"subject": defined.group("name")},
+            answer=children_pieces(kids),
+            anchor=(concept_key(node, ctx.lang), "definition"),
+            kind=CardKind.LIST if len(kids) > 1 else CardKind.BASIC,
+        )
     if any(_is_question(k) or (_opens_as_question(k) and k.children) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
         return None
@@ -538,6 +549,12 @@ def _example_text(kid: Node, ctx: NodeContext) -> str:
         return text.split(":", 1)[1].strip()
     opener = _EXAMPLE_OPENER.match(text)
     return text[opener.end() :].strip() if opener else ""
+
+
+_DEFINED = re.compile(
+    r"^\s*(?P<name>[^,:]{2,60}?)\s*[,:(-]\s*(?:defined|définie?s?|definition|définition)\s*\)?\s*:?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _is_facet(kid: Node, ctx: NodeContext) -> bool:

@@ -140,6 +140,8 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     split = ctx.term
     if split is None or split.label:
         return []
+    if plain(split.definition).strip(" *_:.").lower() in ctx.lang.labels and ctx.node.children:
+        return []  # `Pluralisme : définition` over the definition: a lead-in, asked by its lines
     parent = ctx.parent
     parent_key = concept_key(parent, ctx.lang) if parent is not None else ""
     detail = detail_of(ctx.node, ctx)
@@ -274,7 +276,13 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
     ):
         return []  # `l'erreur (art. 1132)`, `(cf. cours 6)`: a reference, not what it is
     lang = ctx.lang
-    if first in lang.pronouns or first in lang.prepositions or first in lang.clause_breakers:
+    joined = any(phrase == (first,) for phrase in lang.coordinators)  # `(et de l'influence)`
+    if (
+        joined
+        or first in lang.pronouns
+        or first in lang.prepositions
+        or first in lang.clause_breakers
+    ):
         # `Illusion (avec les hallucinations)`, `(car elles sont ...)`: the rest of a sentence
         ctx.note("its brackets go on with the sentence, they do not say what it is")
         return []
