@@ -380,12 +380,22 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         comma = _comma_after(masked, tokens, n)
         if comma is not None:
             condition, consequence = raw[:comma].strip(), raw[comma + 1 :].strip()
-            if len(consequence.split()) >= 2:
+            after = next((i for i, t in enumerate(tokens) if t.start > comma), len(tokens))
+            # `Lorsqu'on rédige un contrat il faut écrire les conditions, la raison et ...`:
+            # a comma inside an enumeration (an article, no verb, a coordinator), not the
+            # comma before the consequence
+            enumerated = (
+                after < len(tokens)
+                and words[after] in lang.articles
+                and find_verb(tokens, after, lang) is None
+                and any(_phrase_at(words, i, lang.coordinators) for i in range(after, len(tokens)))
+            )
+            if len(consequence.split()) >= 2 and not enumerated:
                 return Clause("condition", "condition", condition, consequence, comma)
         # `Si X alors Y`, `If X then Y`: the consequence word does the comma's work.
         for i in range(n + 1, len(tokens) - 1):
             if tokens[i].depth == 0 and words[i] in lang.consequence_words:
-                condition = raw[: tokens[i].start].strip()
+                condition = raw[: tokens[i].start].strip().rstrip(",")
                 return Clause("condition", "condition", condition, raw[tokens[i].start :].strip(),
                               tokens[i].start)  # fmt: skip
         return None
