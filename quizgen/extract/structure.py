@@ -187,6 +187,8 @@ def _answered_by_next(ctx: NodeContext) -> list[Draft]:
         return []  # one question among statements (an exercise's sentences), not Q/A pairs
     if not markup.has_content(answer.text) or markup.is_link_only(answer.text):
         return []
+    if _is_question(answer) or _rhetorical(ctx):
+        return []  # a question followed by another question answers nothing
     return [replace(_question(ctx, (answer,)), answers=(answer,))]
 
 
@@ -248,7 +250,20 @@ def _asked(ctx: NodeContext, kids: tuple[Node, ...]) -> list[Draft]:
     if len(kids) > 1 and any(_is_question(k) for k in kids):
         ctx.note("its children hold questions: each is asked on its own")
         return []
+    if _rhetorical(ctx):
+        return []
     return [_question(ctx, kids)]
+
+
+def _rhetorical(ctx: NodeContext) -> bool:
+    """`Cependant, si nous nous demandons « qui suis-je », pouvons-nous ... ?`: a question of
+    the argument, linked to what came before; what follows develops it, it does not answer."""
+    opening = plain(ctx.node.text).strip(" *_").lower().replace("’", "'")
+    first = re.split(r"[\s,]+", opening, maxsplit=1)[0]
+    if first in ctx.lang.rhetorical_openers:
+        ctx.note("a question of the argument (`Cependant, ...?`), not one the note answers")
+        return True
+    return False
 
 
 def _question(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft:

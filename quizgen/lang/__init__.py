@@ -80,6 +80,7 @@ class Language:
     clause_breakers: frozenset[str]
     scope_words: frozenset[str]
     facet_words: frozenset[str]
+    rhetorical_openers: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -270,6 +271,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         clause_breakers=words("clause_breakers"),
         scope_words=words("scope_words"),
         facet_words=words("facet_words"),
+        rhetorical_openers=words("rhetorical_openers"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
