@@ -376,6 +376,13 @@ def analyze(raw: str, lang: Language) -> Clause | None:
     n = _phrase_at(words, 0, lang.subordinators)
     if n and lang.not_definitions.search(raw.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")  # `Once upon a time, ...`, `If you click ..., ...`
+    if (
+        n
+        and n < len(words)
+        and (words[n] in lang.demonstratives or words[n] in lang.personal_pronouns)
+    ):
+        # `Lorsque cette conséquence est bénéfique, ...`, `When it erupts, ...`: of what?
+        return Clause("anaphoric")
     if n:
         comma = _comma_after(masked, tokens, n)
         if comma is not None:
@@ -449,6 +456,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         return None  # `x car y est ...`: the verb found belongs to a subordinate clause
     if any(subject_words[i] in lang.clause_breakers for i in inner):
         return None  # `Il n'y a pas de valeur mais c'est moi ...`: two clauses, no subject
+    if any(w in lang.condition_words for w in subject_words):
+        return None  # `Ou bien si c'est un accessoire`: a condition, not a subject
     if len(subject_words) > 1 and subject_words[-1] in lang.clitics:
         return Clause("anaphoric")  # `Les femmes y sont réduites ...`: there, where?
     if (

@@ -81,6 +81,7 @@ class Language:
     scope_words: frozenset[str]
     facet_words: frozenset[str]
     rhetorical_openers: frozenset[str]
+    condition_words: frozenset[str]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -272,6 +273,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         scope_words=words("scope_words"),
         facet_words=words("facet_words"),
         rhetorical_openers=words("rhetorical_openers"),
+        condition_words=words("condition_words"),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
