@@ -297,6 +297,7 @@ def _names_what_follows(previous: str, text: str) -> bool:
     words = previous.split()
     return (
         0 < len(words) <= _TITLE_WORDS
+        and not markup.is_media_only(previous)  # an image above a sentence names nothing
         and not previous.endswith((".", "!", "?", ":", ";", ",", "…"))
         and not _SEPARATOR_CHARS.search(previous)
         and text[:1].isupper()
