@@ -53,8 +53,9 @@ def emphasis_rule(ctx: NodeContext) -> list[Draft]:
             # `- Yo **estoy** muy cansada` in a drill keeps its blank.
             ctx.note("a short item of its parent's list, named by its emphasis: the list asks it")
             continue
-        question = sentence[:s] + BLANK + sentence[e:]
-        cloze = f"{sentence[:s]}{CLOZE_OPEN}1|{body}{CLOZE_CLOSE}{sentence[e:]}"
+        lead, body = _leading_link(body, ctx)  # `**et négatifs**`: the gap is `négatifs`
+        question = sentence[:s] + lead + BLANK + sentence[e:]
+        cloze = f"{sentence[:s]}{lead}{CLOZE_OPEN}1|{body}{CLOZE_CLOSE}{sentence[e:]}"
         drafts.append(
             Draft(
                 rule="emphasis",
@@ -90,9 +91,20 @@ def _gives_away(sentence: str, start: int, end: int, body: str, ctx: NodeContext
     rest = norm_key(sentence[:start] + " " + sentence[end:])
     if key and f" {key} " in f" {rest} ":
         return True
+    if key and f" {key} " in f" {norm_key(ctx.note_title)} ":
+        return True  # `*Decameron*` in the lecture on the Decameron: its subject, no question
     # `**orientation** (indique le nord, ...)`: only the gloss would be left to read
     outside = _BRACKETED.sub(" ", plain(sentence[:start] + " " + sentence[end:]))
     return len(outside.split()) < 2
+
+
+def _leading_link(body: str, ctx: NodeContext) -> tuple[str, str]:
+    """`et négatifs` -> (`et `, `négatifs`): a conjunction inside the emphasis is no part of
+    what to recall."""
+    first, _, rest = body.partition(" ")
+    if rest.strip() and any(phrase == (first.lower(),) for phrase in ctx.lang.coordinators):
+        return f"{first} ", rest.lstrip()
+    return "", body
 
 
 def _is_filler(body: str, ctx: NodeContext) -> bool:
