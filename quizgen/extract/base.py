@@ -22,6 +22,7 @@ from quizgen.extract.separators import (
     TermSplit,
     is_admin_line,
     is_code_scope,
+    is_slot,
     lead_key,
     split_term,
     unnumbered,
@@ -91,7 +92,8 @@ def words(text: str) -> int:
     return len(plain(text).split())
 
 
-_TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$")
+# a trailing colon, inside the emphasis too (`**Principle:**` -> `**Principle**`)
+_TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$|[\s:：]+(?=(?:\*\*|__)\s*$)")
 
 
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\s?[.):-]|[IVXLCDM]+\s?[.):-]|[A-Za-z][.)])\s+(?=\S)")
@@ -469,6 +471,53 @@ def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:
     """A node's children, shown as extra detail under an answer."""
     sub = NodeContext(node, (), ctx.lang, ctx.config, ctx.note_title)
     return children_pieces(sub.answer_children)
+
+
+MAX_GENERIC_WORDS: Final = 3
+
+
+def is_generic(title: str, lang: Language) -> bool:
+    """`Positive Effects`, `Causes`, `Types`, `Fall 1`, `Exemple`: a title that names a facet
+    of something else, meaningless in a question without it."""
+    words = plain(title).strip(" *_:").lower().replace("’", "'").split()
+    if not words or len(words) > MAX_GENERIC_WORDS:
+        return False
+    key = " ".join(words)
+    if key in lang.labels or is_slot(key, lang):
+        return True  # `Exemple`, `Partie 2`
+    if any(w in lang.prepositions for w in words[1:]):
+        return False  # `Causes of Containment`, `Effets de la crise`: it names its owner
+    content = [w for w in words if w not in lang.articles]
+    for head, others in ((content[-1], content[:-1]), (content[0], content[1:])) if content else ():
+        # `Positive Effects`, `Effets positifs`, `Avantages`; not `Placebo Effect`
+        if (head in lang.relational_nouns or head in lang.facet_words) and all(
+            w in lang.qualifiers or w.isdigit() for w in others
+        ):
+            return True
+    return False
+
+
+def qualified_title(node: Node, ctx: NodeContext, ancestors: tuple[Node, ...] | None = None) -> str:
+    """A node's title for a question: a generic one (`### Positive Effects`) prefixed by the
+    nearest ancestor that names a thing (`Volcanoes — Positive Effects`). `ancestors` are the
+    node's own when it is not ctx's node (a term's parent)."""
+    title = title_of(node)
+    if not is_generic(title, ctx.lang):
+        return title
+    named = next(
+        (
+            title_of(a)
+            for a in reversed(ctx.ancestors if ancestors is None else ancestors)
+            if a.kind in (NodeKind.HEADING, NodeKind.ITEM, NodeKind.LINE, NodeKind.CALLOUT)
+            and markup.has_content(a.text)
+            and not is_generic(title_of(a), ctx.lang)
+        ),
+        ctx.note_title.replace("_", " "),  # a file name's underscores are no emphasis
+    )
+    named = named.rstrip(" :：")
+    if not named or norm_key(named) == norm_key(title):
+        return title
+    return ctx.lang.template("qualified", {"parent": named, "title": title})
 
 
 def concept_key(node: Node, lang: Language) -> str:

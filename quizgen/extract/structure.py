@@ -29,6 +29,7 @@ from quizgen.extract.base import (
     norm_key,
     per_parent,
     plain,
+    qualified_title,
     remark_fields,
     sibling_index,
     title_of,
@@ -382,6 +383,8 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     parent = title_of(node)
     if words(parent) > LONG_PARENT_WORDS:
         parent = _short_name(ctx) or parent
+    # how the question names it: `Volcanoes — Positive Effects — explain (3 points)`
+    asked = qualified_title(node, ctx) if parent == title_of(node) else parent
     sentence = ctx.has_subject(node)
     defined = _DEFINED.match(plain(parent))
     if defined:
@@ -481,7 +484,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         example = _example_text(kid, ctx)
         if example:
             # `Le dol: ...` > `Ex: changer le kilométrage`: an example of the dol, asked as one
-            name = (_short_name(ctx) or parent).rstrip(" .:;：")
+            name = (_short_name(ctx) or asked).rstrip(" .:;：")
             return Draft(
                 rule=_rule_name(ctx, "detail"),
                 template="examples",
@@ -499,7 +502,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         return Draft(
             rule=_rule_name(ctx, "detail"),
             template=template,
-            fields={"parent": parent},
+            fields={"parent": asked},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang),),
             # a lead-in's lines are already in its answer (`stable: e.g. guns, abortion`)
@@ -512,7 +515,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         return Draft(
             rule=_rule_name(ctx, "detail"),
             template="detail_sentence" if sentence or announces(node.text) else "detail",
-            fields={"parent": parent},
+            fields={"parent": asked},
             answer=children_pieces(kids),
             anchor=(concept_key(node, ctx.lang),),
         )
@@ -540,7 +543,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     return Draft(
         rule=_rule_name(ctx, "list"),
         template=template,
-        fields={"parent": parent, "n": str(len(kids))},
+        fields={"parent": asked, "n": str(len(kids))},
         answer=children_pieces(kids),
         anchor=(concept_key(node, ctx.lang),),
         kind=CardKind.LIST,

@@ -19,6 +19,7 @@ from quizgen.extract.base import (
     norm_key,
     per_parent,
     plain,
+    qualified_title,
     remark_fields,
     title_of,
     words,
@@ -39,7 +40,8 @@ def _name_of(parent: Node, ctx: NodeContext) -> str:
         if split is not None and not split.label and not split.implication:
             return split.term
     if _names_a_thing(parent, ctx):
-        return title_of(parent)
+        # `### Avantages` > `- Rapidité : ...`: "Modèle OSI — Avantages : que désigne ... ?"
+        return qualified_title(parent, ctx, ctx.ancestors[:-1])
     return ""
 
 

@@ -80,6 +80,7 @@ class Language:
     clause_breakers: frozenset[str]
     scope_words: frozenset[str]
     facet_words: frozenset[str]
+    qualifiers: frozenset[str]
     rhetorical_openers: frozenset[str]
     condition_words: frozenset[str]
     stopwords: frozenset[str]
@@ -272,6 +273,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         clause_breakers=words("clause_breakers"),
         scope_words=words("scope_words"),
         facet_words=words("facet_words"),
+        qualifiers=words("qualifiers"),
         rhetorical_openers=words("rhetorical_openers"),
         condition_words=words("condition_words"),
         stopwords=words("stopwords"),
