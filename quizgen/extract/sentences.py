@@ -198,6 +198,9 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
                 relatives += 1
                 i += 1
                 continue
+            if i > start and word in lang.prepositions and tokens[i - 1].word not in lang.pronouns:
+                i += 1  # `La relation entre offreurs`, `Mammals like whales`: not `il entre`
+                continue
             particle = word in lang.negations or word in lang.reflexives
             if particle and i > start and i + 1 < len(tokens):
                 # `ne contient`, `se fait`, `n'est`: the verb phrase starts at the particle.
