@@ -198,6 +198,20 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
     drafts: list[Draft] = []
     for offset, clause in ctx.clauses:
         kind = clause.kind
+        if kind == "restated":
+            # `## Filtre de Bloom` / `C'est une structure ...`: only a title's opening line
+            # speaks of the title; further on, `c'est` points at the sentence before
+            if not (
+                titled and parent is not None and offset == 0 and _first_text_child(parent, node)
+            ):
+                ctx.note(_SILENT["rejected"])
+                continue
+            title = title_of(parent)
+            template = "definition_plural" if _plural_name(title, ctx.lang) else "definition"
+            draft = _draft(Clause(template, template, title, clause.predicate), title, ctx)
+            if draft is not None:
+                drafts.append(draft)
+            continue
         if kind in _SILENT:
             ctx.note(_SILENT[kind])
             continue

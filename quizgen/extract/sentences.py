@@ -419,6 +419,17 @@ def analyze(raw: str, lang: Language) -> Clause | None:
             return None
     scope = _scope(raw[:comma].strip(), tokens[:start], lang) if start else ""
     main = raw[tokens[start].start :]
+    if start == 0:
+        n = _phrase_at(words, 0, lang.restating_openers)
+        # a kind narrowed by what follows (`une structure de données qui ...`), not a judgement
+        # (`C'est un sujet important`)
+        narrowed = any(
+            w in lang.relative_pronouns or w in lang.prepositions for w in words[n + 2 : n + 8]
+        )
+        if n and n < len(words) and words[n] in lang.articles and narrowed:
+            # `C'est une structure de données ...` right under `## Filtre de Bloom`: what the
+            # title is (the caller decides whether the line speaks of the title)
+            return Clause("restated", "definition", "", _rest(raw, tokens, n))
     if lang.not_definitions.search(main.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")
 

@@ -83,6 +83,7 @@ class Language:
     qualifiers: frozenset[str]
     rhetorical_openers: frozenset[str]
     condition_words: frozenset[str]
+    restating_openers: tuple[tuple[str, ...], ...]
     stopwords: frozenset[str]
     acronym_fillers: frozenset[str]
     verb_forms: frozenset[str]  # conjugated forms that can be a sentence's main verb
@@ -276,6 +277,7 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         qualifiers=words("qualifiers"),
         rhetorical_openers=words("rhetorical_openers"),
         condition_words=words("condition_words"),
+        restating_openers=phrases_of(data.get("restating_openers", [])),
         stopwords=words("stopwords"),
         acronym_fillers=words("acronym_fillers"),
         verb_forms=frozenset(verb_forms),
