@@ -523,6 +523,12 @@ def _finish(rendered: list[dict[str, Any]]) -> tuple[Card, ...]:
         q, a = " ".join(question.casefold().split()), " ".join(answer.casefold().split())
         if not _HAS_WORD.search(q) or not _HAS_WORD.search(a) or q == a or (q, a) in seen:
             continue
+        # the same card but for punctuation (a quotation given twice); in a formula a sign
+        # is no punctuation
+        loose = (norm_key(question), a) if "$" not in question else (q, a)
+        if loose in seen:
+            continue
+        seen.add(loose)
         if _BLANKS.search(question) or _BLANKS.search(answer):
             continue  # an exercise with blanks to fill (`un .......... de`), not knowledge
         seen.add((q, a))
