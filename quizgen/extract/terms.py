@@ -16,6 +16,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    label_family,
     norm_key,
     per_parent,
     plain,
@@ -25,7 +26,7 @@ from quizgen.extract.base import (
     words,
 )
 from quizgen.extract.sentences import STRONG_KINDS, asks, is_date
-from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, is_slot, split_term
+from quizgen.extract.separators import MAX_TERM_WORDS, POINTER_ONLY, is_slot, lead_key, split_term
 from quizgen.lang import Language, every_language
 from quizgen.model import Node, NodeKind
 
@@ -144,6 +145,8 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if plain(split.definition).strip(" *_:.").lower() in ctx.lang.labels and ctx.node.children:
         return []  # `Pluralisme : définition` over the definition: a lead-in, asked by its lines
+    if label_family(lead_key(ctx.node.text), ctx.lang) == "example":
+        return []  # `Exemple: L'obligation de soin: ...`: an example, asked as one by its parent
     parent = ctx.parent
     parent_key = concept_key(parent, ctx.lang) if parent is not None else ""
     detail = detail_of(ctx.node, ctx)
@@ -342,6 +345,10 @@ def remark_rule(ctx: NodeContext) -> list[Draft]:
                 anchor=(norm_key(name), family),
             )
         ]
+    if family == "example" and any(
+        c.subject and (c.kind in STRONG_KINDS or c.kind == "completion") for _, c in ctx.clauses
+    ):
+        return []  # `Exemple: Le conseil ... est une obligation de moyen`: its sentence asks it
     # a remark says something (`Remarque : ok` does not); a slot's value may be short
     # (`Step 1: Instruction Decoding`)
     short = words(term.definition) < 3 and not is_slot(term.term, ctx.lang)
