@@ -111,8 +111,7 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
         # The list right under a title is its list, even if a paragraph follows it.
         leading = _leading_items(content, ctx)
         if leading:
-            draft = _list_or_detail(ctx, leading)
-            return [draft] if draft else []
+            return _listed(ctx, leading)
         subs = [c for c in node.children if c.kind is NodeKind.HEADING]
         if node.kind is NodeKind.HEADING and not content and len(subs) >= 2:
             if _announces(node, len(subs)):
@@ -129,8 +128,39 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     chain = _chain(ctx)
     if chain:
         return [_sequence(ctx, chain)]
-    draft = _list_or_detail(ctx, kids)
-    return [draft] if draft else []
+    return _listed(ctx, kids)
+
+
+def _says_something(text: str, ctx: NodeContext) -> bool:
+    """A sentence that defines something: the sentence rules make a card of it wherever it is."""
+    return any(c.subject and c.kind in STRONG_KINDS for _, c in clauses_of(text, ctx.lang))
+
+
+def _listed(ctx: NodeContext, kids: tuple[Node, ...]) -> list[Draft]:
+    """The card of a parent's lines; its `e.g. ...` lines among them make an examples card of
+    their own (`## Morpheme` > a definition, `e.g house/s`, `e.g hous/ing`)."""
+    shown = [text for k in kids if (text := _example_text(k, ctx))]
+    rest = tuple(k for k in kids if not _example_text(k, ctx))
+    if not shown or not rest:
+        draft = _list_or_detail(ctx, kids)
+        return [draft] if draft else []
+    drafts = [d for d in (_list_or_detail(ctx, rest),) if d is not None]
+    # a whole sentence given as an example is asked by its own sentence card
+    examples = [e for e in shown if not _says_something(e, ctx)]
+    if not examples:
+        return drafts
+    name = qualified_title(ctx.node, ctx)
+    drafts.append(
+        Draft(
+            rule=_rule_name(ctx, "detail"),
+            template="examples",
+            fields={"parent": name.rstrip(" .:;：")},
+            answer=tuple(Piece(e) for e in examples),
+            anchor=(concept_key(ctx.node, ctx.lang), "example"),
+            kind=CardKind.LIST if len(examples) > 1 else CardKind.BASIC,
+        )
+    )
+    return drafts
 
 
 def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
@@ -432,7 +462,11 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         # `epithelial` > `covers body surfaces`, ... `characteristics` > (its own list): the
         # facets are sub-headings with cards of their own, not items of the list
         kids = tuple(k for k, facet in zip(kids, facets, strict=True) if not facet)
-    remarks = [lead_key(k.text) in ctx.lang.note_labels for k in kids]
+    remarks = [
+        lead_key(k.text) in ctx.lang.note_labels
+        or label_family(lead_key(k.text), ctx.lang) == "example"  # `Exemple: ...` among items
+        for k in kids
+    ]
     if any(remarks) and not all(remarks):
         # `**Important**: ...` among the items is a remark on them, asked as such, not an item
         kids = tuple(k for k, remark in zip(kids, remarks, strict=True) if not remark)

@@ -145,8 +145,10 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if plain(split.definition).strip(" *_:.").lower() in ctx.lang.labels and ctx.node.children:
         return []  # `Pluralisme : définition` over the definition: a lead-in, asked by its lines
-    if label_family(lead_key(ctx.node.text), ctx.lang) == "example":
-        return []  # `Exemple: L'obligation de soin: ...`: an example, asked as one by its parent
+    if not split.implication and label_family(lead_key(ctx.node.text), ctx.lang) == "example":
+        # `Exemple: L'obligation de soin: ...`: an example, asked as one by its parent (but
+        # `Ex: Elle a fini ses devoirs → Elle les a finis` is a drill)
+        return []
     parent = ctx.parent
     parent_key = concept_key(parent, ctx.lang) if parent is not None else ""
     detail = detail_of(ctx.node, ctx)
