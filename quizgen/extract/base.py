@@ -473,6 +473,33 @@ def detail_of(node: Node, ctx: NodeContext) -> tuple[Piece, ...]:
     return children_pieces(sub.answer_children)
 
 
+# `Basic unit of speech sound`, `Ensemble de règles qui ...`: a kind of something, the way a
+# definition without its verb starts
+_KIND_OF = re.compile(
+    r"^[^\W\d_]+(?:[ -][^\W\d_]+){0,2}\s+(?:(?:of|de|des|du)\s+|d['’])\w", re.IGNORECASE
+)
+
+
+def names_a_kind(text: str, lang: Language) -> bool:
+    """`Basic unit of speech sound`, `Ensemble de règles`: a definition without its verb (not
+    `Agir en fonction de ...`, an instruction)."""
+    said = plain(text).strip(" *_")
+    first = said.split(" ", 1)[0].lower()
+    verb = first in lang.verb_forms or first in lang.infinitives
+    return not verb and _KIND_OF.match(said) is not None
+
+
+def plural_name(title: str, lang: Language) -> bool:
+    """`### Phones`: "What are phones?" (not `Physics`, `Analysis`, `Virus`)."""
+    last = plain(title).strip(" *_").rsplit(None, 1)[-1].lower() if plain(title).strip() else ""
+    return (
+        lang.code == "en"
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ics", "'s", "species", "series"))
+        and len(last) > 3
+    )
+
+
 MAX_GENERIC_WORDS: Final = 3
 
 

@@ -8,9 +8,17 @@ takes the heading as its subject. Sentences about nobody (`C'est ...`, `It is wo
 
 from __future__ import annotations
 
-import re
-
-from quizgen.extract.base import Draft, NodeContext, Piece, is_scaffold, norm_key, plain, title_of
+from quizgen.extract.base import (
+    Draft,
+    NodeContext,
+    Piece,
+    is_scaffold,
+    names_a_kind,
+    norm_key,
+    plain,
+    plural_name,
+    title_of,
+)
 from quizgen.extract.sentences import STRONG_KINDS, Clause, appositives, asks, split_sentences
 from quizgen.extract.separators import is_attribution, is_slot
 from quizgen.lang import Language
@@ -106,24 +114,6 @@ _SILENT = {
 }
 
 
-# `Basic unit of speech sound`, `Ensemble de règles qui ...`: a kind of something, the way a
-# definition without its verb starts
-_KIND_OF = re.compile(
-    r"^[^\W\d_]+(?:[ -][^\W\d_]+)?\s+(?:(?:of|de|des|du)\s+|d['’])\w", re.IGNORECASE
-)
-
-
-def _plural_name(title: str, lang: Language) -> bool:
-    """`### Phones`: "What are phones?" (not `Physics`, `Analysis`, `Virus`)."""
-    last = plain(title).strip(" *_").rsplit(None, 1)[-1].lower() if plain(title).strip() else ""
-    return (
-        lang.code == "en"
-        and last.endswith("s")
-        and not last.endswith(("ss", "us", "is", "ics", "'s", "species", "series"))
-        and len(last) > 3
-    )
-
-
 def _gap_in_predicate(ctx: NodeContext, offset: int, clause: Clause) -> bool:
     """`Water is an excellent **solvent**`: the student marked the word to remember in what the
     sentence says; the cloze asks exactly that, a "What is water?" card would not."""
@@ -207,7 +197,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 ctx.note(_SILENT["rejected"])
                 continue
             title = title_of(parent)
-            template = "definition_plural" if _plural_name(title, ctx.lang) else "definition"
+            template = "definition_plural" if plural_name(title, ctx.lang) else "definition"
             draft = _draft(Clause(template, template, title, clause.predicate), title, ctx)
             if draft is not None:
                 drafts.append(draft)
@@ -245,7 +235,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 # only the line's opening words: `Sur la paroi, le fluide exerce ...` further on
                 # is a statement whose verb the lexicon lacks, not what the title is
                 opening = node.text.lstrip(" *_").startswith(clause.predicate.strip(" *_")[:20])
-                kind_of = first in ctx.lang.articles or _KIND_OF.match(plain(clause.predicate))
+                kind_of = first in ctx.lang.articles or names_a_kind(clause.predicate, ctx.lang)
                 if not (kind_of and opening and _first_text_child(parent, node)):
                     ctx.note("a fragment without a verb")
                     continue
@@ -262,7 +252,7 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                         ctx.note("a fragment under a label, with no section to name")
                         continue
                 # `A mix of graph theory and ...` under `# Bayesian Networks` defines it.
-                template = "definition_plural" if _plural_name(title, ctx.lang) else "definition"
+                template = "definition_plural" if plural_name(title, ctx.lang) else "definition"
                 described = Clause(template, template, title, clause.predicate)
                 draft = _draft(described, title, ctx)
             else:

@@ -26,9 +26,11 @@ from quizgen.extract.base import (
     is_logistics,
     is_scaffold,
     label_family,
+    names_a_kind,
     norm_key,
     per_parent,
     plain,
+    plural_name,
     qualified_title,
     remark_fields,
     sibling_index,
@@ -129,6 +131,18 @@ def children_rule(ctx: NodeContext) -> list[Draft]:
     if chain:
         return [_sequence(ctx, chain)]
     return _listed(ctx, kids)
+
+
+def _verbless(node: Node, ctx: NodeContext) -> bool:
+    """A noun phrase (`Smallest possible unit of ...`), not `Agir en fonction de ...` or a
+    sentence whose verb the lexicon knows."""
+    lang = ctx.lang
+    words_ = plain(node.text).strip(" *_").lower().split()
+    if not words_ or words_[0] in lang.verb_forms or words_[0] in lang.infinitives:
+        return False
+    if any(w in lang.auxiliaries or w in lang.copulas for w in words_[1:]):
+        return False  # `La force des contrats a pour source ...`
+    return all(c.kind == "fragment" for _, c in clauses_of(node.text, lang))
 
 
 def _says_something(text: str, ctx: NodeContext) -> bool:
@@ -526,6 +540,21 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
                 answer=(Piece(example),),
                 anchor=(concept_key(node, ctx.lang), "example"),
                 detail=detail_of(kid, ctx),
+            )
+        if (
+            node.kind is NodeKind.HEADING
+            and kid.kind in (NodeKind.ITEM, NodeKind.LINE)
+            and not kid.children
+            and names_a_kind(kid.text, ctx.lang)
+            and _verbless(kid, ctx)
+        ):
+            # `## Morpheme` > `- Smallest possible unit of meaningful language`: what it is
+            return Draft(
+                rule="definition",
+                template="definition_plural" if plural_name(parent, ctx.lang) else "definition",
+                fields={"subject": parent},
+                answer=children_pieces(kids),
+                anchor=(concept_key(node, ctx.lang), "definition"),
             )
         if kid.kind is NodeKind.MATH:
             template = "formula"
