@@ -93,6 +93,10 @@ def words(text: str) -> int:
 
 
 # a trailing colon, inside the emphasis too (`**Principle:**` -> `**Principle**`)
+# `Application de la relation fondamentale (suite)`: the second half of a section, same title
+_CONTINUED = re.compile(
+    r"\s*\((?:suite|fin|cont(?:inued|'d|\.)?|continuation)\)\s*$", re.IGNORECASE
+)
 _TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$|[\s:：]+(?=(?:\*\*|__)\s*$)")
 
 
@@ -107,7 +111,7 @@ def title_of(node: Node) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _title(text: str, heading: bool) -> str:
-    text = _TRAILING.sub("", text)
+    text = _CONTINUED.sub("", _TRAILING.sub("", text))
     if heading:
         text = markup.strip_kinds(text, frozenset({"html"}))
     return _NUMBERING.sub("", text) or text
@@ -500,6 +504,11 @@ def plural_name(title: str, lang: Language) -> bool:
     )
 
 
+# `e.g. guns, abortion`, `par ex. ...`, `For instance, ...`: an example without a `Label:`
+EXAMPLE_OPENER: Final = re.compile(
+    r"^(?:e\.\s?g\.?|eg\b|for (?:example|instance)|par ex(?:emple|\.)?|ex\.)[\s,:]+",
+    re.IGNORECASE,
+)
 MAX_GENERIC_WORDS: Final = 3
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from quizgen import markup
 from quizgen.extract.base import (
+    EXAMPLE_OPENER,
     PARENT_KINDS,
     Draft,
     NodeContext,
@@ -614,13 +615,6 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     )
 
 
-# `e.g. guns, abortion`, `par ex. ...`, `For instance, ...`: an example without a `Label:`
-_EXAMPLE_OPENER = re.compile(
-    r"^(?:e\.\s?g\.?|eg\b|for (?:example|instance)|par ex(?:emple|\.)?|ex\.)[\s,:]+",
-    re.IGNORECASE,
-)
-
-
 def _example_text(kid: Node, ctx: NodeContext) -> str:
     """What an example line says, without its `Ex:` / `e.g.` lead; "" for any other line."""
     if kid.kind not in (NodeKind.ITEM, NodeKind.LINE):
@@ -628,7 +622,7 @@ def _example_text(kid: Node, ctx: NodeContext) -> str:
     text = kid.text.strip()
     if ":" in text and label_family(lead_key(text), ctx.lang) == "example":
         return text.split(":", 1)[1].strip()
-    opener = _EXAMPLE_OPENER.match(text)
+    opener = EXAMPLE_OPENER.match(text)
     return text[opener.end() :].strip() if opener else ""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from quizgen import markup
 from quizgen.extract.acronyms import find_acronyms
 from quizgen.extract.base import (
+    EXAMPLE_OPENER,
     TEXT_KINDS,
     Draft,
     NodeContext,
@@ -109,6 +111,7 @@ def _defines(term: str, definition: str, ctx: NodeContext) -> bool:
 
 
 COMPARISON_WORDS = 3
+EXAMPLE_NAME_WORDS = 3  # `e.g Chicago: Ann` is an example; `Ex. conditions négatives : ...` a name
 _VALUE = re.compile(r"^[\divxlcm\s.,:/%°+-]+$")  # `1795`, `XIII`, `5 %`, `10:30`
 
 
@@ -145,6 +148,18 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         return []
     if plain(split.definition).strip(" *_:.").lower() in ctx.lang.labels and ctx.node.children:
         return []  # `Pluralisme : définition` over the definition: a lead-in, asked by its lines
+    opener = EXAMPLE_OPENER.match(plain(split.term))
+    if opener and split.separator == "arrow":
+        # `e.g I saw him -> I saw 'em`: a drill of the rule above, asked from its left side
+        split = replace(split, term=plain(split.term)[opener.end() :], implication=True)
+    elif opener and len(plain(split.term)[opener.end() :].split()) < EXAMPLE_NAME_WORDS:
+        return []  # `e.g Chicago: Ann`: an example, not a term
+    elif opener:
+        # `Ex. conditions négatives à la paix : ...`: the examples of a named thing
+        split = replace(split, term=plain(split.term)[opener.end() :])
+    opening = plain(split.term).strip(" *_").lower().split()
+    if not split.implication and len(opening) > 1 and opening[0] in ctx.lang.demonstratives:
+        return []  # `This means: ...`: a sentence about what came before, not a term
     if not split.implication and label_family(lead_key(ctx.node.text), ctx.lang) == "example":
         # `Exemple: L'obligation de soin: ...`: an example, asked as one by its parent (but
         # `Ex: Elle a fini ses devoirs → Elle les a finis` is a drill)
