@@ -82,13 +82,14 @@ _dollar_block = math_block_dollar(allow_labels=False, allow_blank_lines=False)
 def _math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     # The plugin's rule pushes its token even when only probed (silent), which duplicates the
     # formula when it interrupts a paragraph: probe on a copy of the state's mutable parts.
-    if not silent:
-        return bool(_dollar_block(state, start, end, False))
+    # `$$a$$ où $b$ ... $$c$$` on one line is a sentence with two formulas, not one block.
     tokens, line = len(state.tokens), state.line
     found = bool(_dollar_block(state, start, end, False))
-    del state.tokens[tokens:]
-    state.line = line
-    return found
+    inner = found and any("$$" in t.content for t in state.tokens[tokens:])
+    if silent or inner:
+        del state.tokens[tokens:]
+        state.line = line
+    return found and not inner
 
 
 _DATE_TIME = re.compile(
@@ -1010,6 +1011,48 @@ def _headings_out_of_lists(text: str) -> str:
     return "\n".join(lines)
 
 
+MAX_FORMULA_LINES = 40
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
+
+
+def _formulas_on_one_line(text: str) -> str:
+    """`... de la forme $$\\begin{align}` / `P(z) = ...` / `- \\int ...` / `\\end{align}$$`: a
+    display formula opened after text runs on over lines that CommonMark would read as a list
+    or a new paragraph. Its lines are put back on the opening line (the lines it took stay,
+    blank, so line numbers hold)."""
+    if "$$" not in text:
+        return text
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if len(_DOUBLE_DOLLAR.findall(line)) % 2 == 0:
+            i = _after_fence(lines, i)
+            continue
+        end = next(
+            (
+                j
+                for j in range(i + 1, min(len(lines), i + MAX_FORMULA_LINES))
+                if len(_DOUBLE_DOLLAR.findall(lines[j])) % 2 == 1
+            ),
+            None,
+        )
+        if end is None:
+            i += 1
+            continue
+        alone = line.lstrip(" >").startswith("$$") and len(_DOUBLE_DOLLAR.findall(line)) == 1
+        if alone or any(_HEADING_LINE.match(lines[j]) for j in range(i + 1, end)):
+            i = end + 1  # a `$$` block of its own, CommonMark's to read: past its closing line
+            continue
+        # what follows the closing `$$` (`$$**Loi hydrostatique**`) stays on its own line
+        closing = list(_DOUBLE_DOLLAR.finditer(lines[end]))[-1].end()
+        formula = [part.strip() for part in (*lines[i + 1 : end], lines[end][:closing])]
+        lines[i] = " ".join([line.rstrip(), *formula])
+        lines[i + 1 : end + 1] = [*([""] * (end - i - 1)), lines[end][closing:]]
+        i = end + 1
+    return "\n".join(lines)
+
+
 def _parse_toml(content: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
     try:
         return tomllib.loads(content), []
@@ -1220,6 +1263,7 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
     text = _headings_out_of_lists(_pasted_front_matter(text))
+    text = _formulas_on_one_line(text)
     text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
