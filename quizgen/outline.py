@@ -1011,6 +1011,35 @@ def _headings_out_of_lists(text: str) -> str:
     return "\n".join(lines)
 
 
+_BOLD_ONLY = re.compile(r"^(\*\*|__)(?=\S)[^*_]{1,80}(?<=\S)\1\s*$")
+_ITEM_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+
+
+def _bold_headings_between_items(text: str) -> str:
+    """`- ... last item` / `**Non-Excludable Goods**` / `- first item of the next part`: a bold
+    line written right under a list (no blank line) heads the next part; CommonMark would glue
+    it to the item above. It becomes a heading one level under the section's."""
+    if "**" not in text and "__" not in text:
+        return text
+    lines = text.split("\n")
+    level = 1
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = _HEADING_LINE.match(line)
+        if heading:
+            level = len(line.strip().split(" ", 1)[0])
+        elif (
+            0 < i < len(lines) - 1
+            and _BOLD_ONLY.match(line)
+            and _ITEM_LINE.match(lines[i - 1])
+            and _ITEM_LINE.match(lines[i + 1])
+        ):
+            lines[i] = f"{'#' * min(6, level + 1)} {line.strip()}"
+        i = _after_fence(lines, i)
+    return "\n".join(lines)
+
+
 MAX_FORMULA_LINES = 40
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
 
@@ -1263,7 +1292,7 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
     text = _headings_out_of_lists(_pasted_front_matter(text))
-    text = _formulas_on_one_line(text)
+    text = _bold_headings_between_items(_formulas_on_one_line(text))
     text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)

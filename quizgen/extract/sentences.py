@@ -377,6 +377,8 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         # `Thm. ...`, `Lemma. ...`: a statement introduced by its kind.
         return analyze(raw[tokens[1].start :], lang)
     n = _phrase_at(words, 0, lang.subordinators)
+    if n and _phrase_at(words, 0, lang.intro_words) > n:
+        n = 0  # `As a result, ...`: a longer opening phrase than the subordinator `as`
     if n and lang.not_definitions.search(raw.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")  # `Once upon a time, ...`, `If you click ..., ...`
     if (
