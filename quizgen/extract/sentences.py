@@ -221,7 +221,19 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
                 i += 1  # `CPU bound process`: a participle near the end describes a noun
                 continue
             # `Claudius attempted to ...`: right after a one-word name, an `-ed` form is its verb
-            named = i == start + 1 and tokens[start].capital and word in lang.past_forms
+            named = (
+                i == start + 1
+                and tokens[start].capital
+                and word in lang.past_forms
+                # `Claudius attempted to ...`, not `Shovel shaped incisor`: a verb goes on with
+                # an article, a preposition or a pronoun
+                and (
+                    i + 1 >= len(tokens)
+                    or tokens[i + 1].word in lang.articles
+                    or tokens[i + 1].word in lang.prepositions
+                    or tokens[i + 1].word in lang.pronouns
+                )
+            )
             if _is_verb(word, lang, weak) or named:
                 previous = tokens[i - 1].word if i > start else ""
                 # `the use`, `de structure`: a noun. But `This happens`: `this` stands alone.
