@@ -1015,6 +1015,21 @@ _BOLD_ONLY = re.compile(r"^(\*\*|__)(?=\S)[^*_]{1,80}(?<=\S)\1\s*$")
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
 
 
+_GLUED_ATX = re.compile(r"^(#{2,6})(?=[^\s#])")
+
+
+def _glued_headings(text: str) -> str:
+    """`##SWOT`, `######PESTEL`: a heading typed without its space (one `#` is a tag)."""
+    if "\n##" not in text and not text.startswith("##"):
+        return text
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        lines[i] = _GLUED_ATX.sub(r"\1 ", lines[i])
+        i = _after_fence(lines, i)
+    return "\n".join(lines)
+
+
 def _bold_headings_between_items(text: str) -> str:
     """`- ... last item` / `**Non-Excludable Goods**` / `- first item of the next part`: a bold
     line written right under a list (no blank line) heads the next part; CommonMark would glue
@@ -1292,7 +1307,7 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
     text = _headings_out_of_lists(_pasted_front_matter(text))
-    text = _bold_headings_between_items(_formulas_on_one_line(text))
+    text = _bold_headings_between_items(_formulas_on_one_line(_glued_headings(text)))
     text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)

@@ -137,8 +137,12 @@ def extract_cards(
     problems: list[Diagnostic] = []
     trace: list[TraceEntry] = []
     covered: dict[int, int] = {}  # id(child node) -> line of the card whose answer it is
+    # how questions name the note when a section needs its owner: its front matter's title
+    # (`title: HS 101`) rather than a file name (`en_eco_notes`)
+    shown = meta.extra.get("title")
+    title = shown.strip() if isinstance(shown, str) and shown.strip() else note.title
     for node, ancestors in walk(outline.root):
-        ctx = NodeContext(node, ancestors, lang, config, note.title, answered=id(node) in covered)
+        ctx = NodeContext(node, ancestors, lang, config, title, answered=id(node) in covered)
         reason = skipped.get(id(ancestors[-1]), "") if ancestors else ""
         if not reason and _skips_its_section(node):
             reason = "in a to-do, reading-list or links section"
