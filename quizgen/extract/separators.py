@@ -265,8 +265,14 @@ def _judge(
         return None
     if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:
         return None  # `tracer pH = f(V)`: a step to do, not a name being defined
+    if separator == "equals" and (_CHAINED.match(definition_plain) or _RELATION.search(term_plain)):
+        return None  # `P = MR = MC`, `P > MR = MC`: a chain of relations, not a name and its value
     return TermSplit(term, definition, separator, label=False, implication=implication)
 
+
+_RELATION = re.compile(r"(?<![<>!=])=(?!=)|[<>≤≥]")
+# a relation within the value's first three words (`MR = MC`), not `marché où ... (=ACPA)`
+_CHAINED = re.compile(r"^\s*[^\s=<>≤≥]+(?:\s+[^\s=<>≤≥]+){0,2}\s*(?:(?<![<>!=])=(?!=)|[<>≤≥])")
 
 # A namespace-like identifier right before `::` (`std`, `np`, `os`, `boost`, `my_ns`).
 _SCOPE = re.compile(r"(?<![\w])(?:[a-z][a-z0-9]{0,4}|[a-z0-9]*_[a-z0-9_]*)$")

@@ -18,6 +18,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    is_generic,
     label_family,
     norm_key,
     per_parent,
@@ -215,6 +216,23 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
     fields = {"term": split.term}
     template = "term_bare"
     parent_name = _name_of(parent, ctx) if parent is not None else ""
+    if is_generic(split.term, ctx.lang):
+        # `Advantages = allows groups to specialize`, `Types : ...`: a facet of the parent,
+        # asked as such ("Division of labour: Advantages?"), never "what is Advantages?"
+        owner = parent_name or (qualified_title(parent, ctx, ctx.ancestors[:-1]) if parent else "")
+        if not owner:
+            return []
+        fields = {"term": split.term, "parent": owner}
+        return [
+            Draft(
+                rule="term",
+                template="term_value",
+                fields=fields,
+                answer=(Piece(split.definition),),
+                anchor=(parent_key, norm_key(split.term)),
+                detail=detail,
+            )
+        ]
     if norm_key(parent_name) == norm_key(split.term):
         parent_name = ""  # `EAX` > `EAX - Extended AX`: "EAX: EAX?" asks nothing more
     if parent_name:
