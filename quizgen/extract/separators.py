@@ -265,7 +265,9 @@ def _judge(
         return None
     if separator in {"dash", "equals"} and n > 1 and first in lang.infinitives:
         return None  # `tracer pH = f(V)`: a step to do, not a name being defined
-    if separator == "equals" and (_CHAINED.match(definition_plain) or _RELATION.search(term_plain)):
+    formula = definition.lstrip(" *_").startswith("$")  # `linéaire = $h(k,i) = ...$` names it
+    chained = _CHAINED.match(definition_plain) or _RELATION.search(term_plain)
+    if separator == "equals" and chained and not formula:
         return None  # `P = MR = MC`, `P > MR = MC`: a chain of relations, not a name and its value
     return TermSplit(term, definition, separator, label=False, implication=implication)
 
