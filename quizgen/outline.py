@@ -140,7 +140,7 @@ _DOUBLE_DOLLAR = re.compile(r"(?<!\$)\$\$(?!\$)")
 _ENUMERATED = re.compile(r"^(?:\d{1,2}\s?°\)?|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s")
 _WHOLE_FORMULA = re.compile(r"^\$\$(?!\$)[^$]+(?<!\$)\$\$$")
 _FORMULA_THEN_TEXT = re.compile(
-    r"^(\s*\$\$(?!\$).+?(?<!\$)\$\$)(?!\$)[ \t]*((?:\*\*|__|==)?[^\W\d_a-z].*)$"
+    r"^(\s*\$\$(?!\$).+?(?<!\$)\$\$)(?!\$)[ \t]*((?:\*\*|__|==)?[A-ZÀ-ÖØ-Þ].*)$"
 )
 
 
@@ -958,6 +958,7 @@ _FRONT_KEYS = frozenset(
 )  # fmt: skip
 _KEY_LINE = re.compile(r"^\s*([A-Za-z_][\w.-]*)\s*(?:=|:(?:\s|$))")
 MAX_FRONT_LINES = 40
+_SETTING_ITEM = re.compile(r"^\s*(?:-\s|[\"'\[\]])")
 
 
 def _pasted_front_matter(text: str) -> str:
@@ -983,8 +984,13 @@ def _pasted_front_matter(text: str) -> str:
         if end is None:
             i += 1
             continue
-        keys = [m.group(1).lower() for m in map(_KEY_LINE.match, lines[i + 1 : end]) if m]
-        if sum(k in _FRONT_KEYS for k in keys) >= 2:
+        inner = [x for x in lines[i + 1 : end] if x.strip()]
+        keys = [m.group(1).lower() for m in map(_KEY_LINE.match, inner) if m]
+        # every line a `key: value` (or a list's item) and the fence not a heading's underline
+        settings = all(_KEY_LINE.match(x) or _SETTING_ITEM.match(x) for x in inner)
+        underline = fence == "---" and bool(lines[i - 1].strip())
+        known = sum(k in _FRONT_KEYS for k in keys) >= 2 and "title" in keys
+        if known and settings and not underline:
             lines[i : end + 1] = [""] * (end + 1 - i)
             i = end + 1
         else:
@@ -1056,6 +1062,7 @@ def _bold_headings_between_items(text: str) -> str:
 
 
 MAX_FORMULA_LINES = 40
+_INLINE_CODE = re.compile(r"`[^`]*`")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
 
 
@@ -1070,17 +1077,16 @@ def _formulas_on_one_line(text: str) -> str:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if len(_DOUBLE_DOLLAR.findall(line)) % 2 == 0:
+        if len(_DOUBLE_DOLLAR.findall(_INLINE_CODE.sub("", line))) % 2 == 0:
             i = _after_fence(lines, i)
             continue
-        end = next(
-            (
-                j
-                for j in range(i + 1, min(len(lines), i + MAX_FORMULA_LINES))
-                if len(_DOUBLE_DOLLAR.findall(lines[j])) % 2 == 1
-            ),
-            None,
-        )
+        end = None
+        for j in range(i + 1, min(len(lines), i + MAX_FORMULA_LINES)):
+            if not lines[j].strip() or _FENCE_OPEN.match(lines[j]):
+                break  # a formula has no blank line and no code block in it
+            if len(_DOUBLE_DOLLAR.findall(_INLINE_CODE.sub("", lines[j]))) % 2 == 1:
+                end = j
+                break
         if end is None:
             i += 1
             continue
@@ -1090,7 +1096,7 @@ def _formulas_on_one_line(text: str) -> str:
             continue
         # what follows the closing `$$` (`$$**Loi hydrostatique**`) stays on its own line
         closing = list(_DOUBLE_DOLLAR.finditer(lines[end]))[-1].end()
-        formula = [part.strip() for part in (*lines[i + 1 : end], lines[end][:closing])]
+        formula = [part.strip(" \t>") for part in (*lines[i + 1 : end], lines[end][:closing])]
         lines[i] = " ".join([line.rstrip(), *formula])
         lines[i + 1 : end + 1] = [*([""] * (end - i - 1)), lines[end][closing:]]
         i = end + 1

@@ -438,6 +438,7 @@ def _answer(draft: Draft) -> tuple[str, str]:
     return text.strip(), markup_html
 
 
+_SIGNS = re.compile(r"[$<>=+−-]")  # `x > 0 ?` and `x < 0 ?` differ by what norm_key drops
 _BLANKS = re.compile(r"\.{5,}|_{4,}|…{2,}")
 _HAS_WORD = re.compile(r"[\w+]")  # what norm_key keeps: a card without any asks nothing
 _CLOZE_MARK = re.compile(CLOZE_OPEN + r"(\d+)\|(.*?)" + CLOZE_CLOSE, re.DOTALL)
@@ -529,7 +530,7 @@ def _finish(rendered: list[dict[str, Any]]) -> tuple[Card, ...]:
             continue
         # the same card but for punctuation (a quotation given twice); in a formula a sign
         # is no punctuation
-        loose = (norm_key(question), a) if "$" not in question else (q, a)
+        loose = (norm_key(question), a) if not _SIGNS.search(question) else (q, a)
         if loose in seen:
             continue
         seen.add(loose)

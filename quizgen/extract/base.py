@@ -92,12 +92,9 @@ def words(text: str) -> int:
     return len(plain(text).split())
 
 
-# a trailing colon, inside the emphasis too (`**Principle:**` -> `**Principle**`)
 # `Application de la relation fondamentale (suite)`: the second half of a section, same title
-_CONTINUED = re.compile(
-    r"\s*\((?:suite|fin|cont(?:inued|'d|\.)?|continuation)\)\s*$", re.IGNORECASE
-)
-_TRAILING = re.compile(r"[\s:：\u00a0\u202f]+$|[\s:：]+(?=(?:\*\*|__)\s*$)")
+_CONTINUED = re.compile(r"\((?:suite|fin|cont(?:inued|'d|\.)?|continuation)\)$", re.IGNORECASE)
+_TRAILING = " \t\n\r\f\v:：\u00a0\u202f"  # stripped, not matched: a regex is quadratic on spaces
 
 
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\s?[.):-]|[IVXLCDM]+\s?[.):-]|[A-Za-z][.)])\s+(?=\S)")
@@ -111,7 +108,12 @@ def title_of(node: Node) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _title(text: str, heading: bool) -> str:
-    text = _CONTINUED.sub("", _TRAILING.sub("", text))
+    text = text.rstrip(_TRAILING)
+    if text.endswith(")"):
+        text = _CONTINUED.sub("", text).rstrip(_TRAILING)
+    for bold in ("**", "__"):  # `**Principle:**` -> `**Principle**`
+        if text.endswith(bold) and len(text) > 2 * len(bold):
+            text = text[: -len(bold)].rstrip(_TRAILING) + bold
     if heading:
         text = markup.strip_kinds(text, frozenset({"html"}))
     return _NUMBERING.sub("", text) or text
@@ -499,7 +501,7 @@ def plural_name(title: str, lang: Language) -> bool:
     return (
         lang.code == "en"
         and last.endswith("s")
-        and not last.endswith(("ss", "us", "is", "ics", "'s", "species", "series"))
+        and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "species", "series", "betes"))
         and len(last) > 3
     )
 
@@ -524,11 +526,12 @@ def is_generic(title: str, lang: Language) -> bool:
     if any(w in lang.prepositions for w in words[1:]):
         return False  # `Causes of Containment`, `Effets de la crise`: it names its owner
     content = [w for w in words if w not in lang.articles]
+    # every language's words: notes mix them (`## Symptoms` in a French note)
+    facets = every_language("relational_nouns") | every_language("facet_words")
+    qualifiers = every_language("qualifiers")
     for head, others in ((content[-1], content[:-1]), (content[0], content[1:])) if content else ():
         # `Positive Effects`, `Effets positifs`, `Avantages`; not `Placebo Effect`
-        if (head in lang.relational_nouns or head in lang.facet_words) and all(
-            w in lang.qualifiers or w.isdigit() for w in others
-        ):
+        if head in facets and all(w in qualifiers or w.isdigit() for w in others):
             return True
     return False
 

@@ -12,7 +12,9 @@ from quizgen.extract.base import (
     Draft,
     NodeContext,
     Piece,
+    is_generic,
     is_scaffold,
+    label_family,
     names_a_kind,
     norm_key,
     plain,
@@ -197,6 +199,9 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                 ctx.note(_SILENT["rejected"])
                 continue
             title = title_of(parent)
+            if plain(title).strip(" *_:").lower() in ctx.lang.labels or is_generic(title, ctx.lang):
+                ctx.note("under a label (`## Remarque`): `c'est` speaks of something else")
+                continue
             template = "definition_plural" if plural_name(title, ctx.lang) else "definition"
             draft = _draft(Clause(template, template, title, clause.predicate), title, ctx)
             if draft is not None:
@@ -240,6 +245,9 @@ def sentence_rule(ctx: NodeContext) -> list[Draft]:
                     ctx.note("a fragment without a verb")
                     continue
                 if plain(title).strip(" *_:").lower() in ctx.lang.labels:
+                    if label_family(title, ctx.lang) != "definition":
+                        ctx.note("a fragment under a label (`## Exemple`): not what it is")
+                        continue
                     # `## Insuffisance cardiaque` > `### Définition` > `Incapacité du cœur ...`
                     named = next(
                         (a for a in reversed(ctx.ancestors)

@@ -102,7 +102,9 @@ def _leading_link(body: str, ctx: NodeContext) -> tuple[str, str]:
     """`et négatifs` -> (`et `, `négatifs`): a conjunction inside the emphasis is no part of
     what to recall."""
     first, _, rest = body.partition(" ")
-    if rest.strip() and any(phrase == (first.lower(),) for phrase in ctx.lang.coordinators):
+    word = first.lower()
+    # `et`, `and` (stopwords); not `while` in `a **while loop**`
+    if rest.strip() and word in ctx.lang.stopwords and (word,) in ctx.lang.coordinators:
         return f"{first} ", rest.lstrip()
     return "", body
 

@@ -31,6 +31,7 @@ _SIGNED: Final = re.compile(
     + r")\s*$"
 )
 MIN_QUOTE_WORDS: Final = 3
+MAX_QUOTATION_CHARS: Final = 600  # a quotation fits a few lines; longer text is not tried
 MAX_AUTHOR_CHARS: Final = 40
 
 
@@ -39,6 +40,8 @@ def quotation_rule(ctx: NodeContext) -> list[Draft]:
     if node.kind not in (NodeKind.LINE, NodeKind.ITEM) or node.children:
         return []
     text = plain(node.text).strip()
+    if len(text) > MAX_QUOTATION_CHARS:
+        return []
     m = _QUOTED.match(text) or _SIGNED.match(text)
     if m is None:
         return []
@@ -46,8 +49,10 @@ def quotation_rule(ctx: NodeContext) -> list[Draft]:
     author = (m.group("author") or m.group("author2") or "").strip()
     if len(quote.split()) < MIN_QUOTE_WORDS or not author or len(author) > MAX_AUTHOR_CHARS:
         return []
-    if m.re is _SIGNED and m.group("author2") and node.info != "quote":
-        return []  # `... an external force. Inertia.`: a name after a sentence outside `> `
+    if m.re is _SIGNED and node.info != "quote":
+        return []  # `... an external force. Inertia.`, `... acid. (DNA)`: not in a `> ` quote
+    if author.replace(".", "").isupper():
+        return []  # `(DNA)`, `(INSEE)`: an acronym, not an author
     if not _looks_like_name(author, ctx):
         return []  # `Il existe trois types. Voir Figure`, `"Acts ..." (Barbarism)`: no author
     return [

@@ -198,8 +198,15 @@ def find_verb(tokens: tuple[Token, ...], start: int, lang: Language) -> int | No
                 relatives += 1
                 i += 1
                 continue
-            if i > start and word in lang.prepositions and tokens[i - 1].word not in lang.pronouns:
-                i += 1  # `La relation entre offreurs`, `Mammals like whales`: not `il entre`
+            if (
+                i > start
+                and word in lang.prepositions
+                and tokens[i - 1].word not in lang.pronouns
+                and not (weak and i + 1 < len(tokens) and tokens[i + 1].word in lang.prepositions)
+            ):
+                # `La relation entre offreurs`, `Mammals like whales`: not `il entre`, nor (on
+                # the second pass) `Le sodium entre dans la cellule`
+                i += 1
                 continue
             particle = word in lang.negations or word in lang.reflexives
             if particle and i > start and i + 1 < len(tokens):
@@ -393,11 +400,7 @@ def analyze(raw: str, lang: Language) -> Clause | None:
         n = 0  # `As a result, ...`: a longer opening phrase than the subordinator `as`
     if n and lang.not_definitions.search(raw.lstrip(ZWSP + "=*_ ")):
         return Clause("rejected")  # `Once upon a time, ...`, `If you click ..., ...`
-    if (
-        n
-        and n < len(words)
-        and (words[n] in lang.demonstratives or words[n] in lang.personal_pronouns)
-    ):
+    if n and n < len(words) and words[n] in lang.demonstratives:
         # `Lorsque cette conséquence est bénéfique, ...`, `When it erupts, ...`: of what?
         return Clause("anaphoric")
     if n:

@@ -23,6 +23,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    is_generic,
     is_label_line,
     is_logistics,
     is_scaffold,
@@ -192,6 +193,9 @@ def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
     return kids
 
 
+MAX_REMARK_WORDS = 12  # `L'adjectif de dol est « dolosif ».` between two parts of one list
+
+
 def _leading_items(content: list[Node], ctx: NodeContext) -> tuple[Node, ...]:
     """The list right under a title (its course-logistics lines left out), when every item of
     it is an answer (not when links, images or empty bullets are among them)."""
@@ -199,7 +203,16 @@ def _leading_items(content: list[Node], ctx: NodeContext) -> tuple[Node, ...]:
     items = [c for c in content[:end] if not is_logistics(c.text, ctx.lang)]
     later = [c for c in content[end:] if c.kind is NodeKind.ITEM]
     every = [*items, *later]
-    if items and later and all(_names_and_defines(i, ctx) for i in every):
+    last = max((i for i, c in enumerate(content) if c.kind is NodeKind.ITEM), default=end)
+    between = [c for c in content[end:last] if c.kind is not NodeKind.ITEM]
+    # a short remark on an item (not `Ces vices sont sanctionnés ...`, which leads elsewhere)
+    remarks_only = all(
+        words(c.text) <= MAX_REMARK_WORDS
+        and not announces(c.text)
+        and plain(c.text).split(" ", 1)[0].lower() not in ctx.lang.demonstratives
+        for c in between
+    )
+    if items and later and remarks_only and all(_names_and_defines(i, ctx) for i in every):
         # `* L'erreur: ...` / `---` / `* Le dol: ...` / a remark / `* La violence: ...`: one
         # list of named things cut by rules and remarks ("citez les 2" would miss the third)
         items = [i for i in every if not is_logistics(i.text, ctx.lang)]
@@ -304,6 +317,8 @@ def _asked(ctx: NodeContext, kids: tuple[Node, ...]) -> list[Draft]:
 def _rhetorical(ctx: NodeContext) -> bool:
     """`Cependant, si nous nous demandons « qui suis-je », pouvons-nous ... ?`: a question of
     the argument, linked to what came before; what follows develops it, it does not answer."""
+    if ctx.node.kind is not NodeKind.LINE:
+        return False  # `## So why is the sky blue?` is the section's question
     opening = plain(ctx.node.text).strip(" *_").lower().replace("’", "'")
     first = re.split(r"[\s,]+", opening, maxsplit=1)[0]
     if first in ctx.lang.rhetorical_openers:
@@ -431,7 +446,7 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
     # how the question names it: `Volcanoes — Positive Effects — explain (3 points)`
     asked = qualified_title(node, ctx) if parent == title_of(node) else parent
     sentence = ctx.has_subject(node)
-    defined = _DEFINED.match(plain(parent))
+    defined = _DEFINED.match(plain(parent)) if len(parent) <= MAX_DEFINED_CHARS else None
     if defined:
         # `Lobbyist, defined` > `Person who contacts government officials ...`
         return Draft(
@@ -544,6 +559,12 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
             )
         if (
             node.kind is NodeKind.HEADING
+            and not is_generic(parent, ctx.lang)  # `## Symptoms` > `- Loss of appetite`
+            and not plural_name(parent, ctx.lang)
+            and not (  # `Facteurs de risque`: a French plural heads the title
+                ctx.lang.code == "fr"
+                and plain(parent).split(" ", 1)[0].lower().endswith(("s", "x"))
+            )
             and kid.kind in (NodeKind.ITEM, NodeKind.LINE)
             and not kid.children
             and names_a_kind(kid.text, ctx.lang)
@@ -626,8 +647,10 @@ def _example_text(kid: Node, ctx: NodeContext) -> str:
     return text[opener.end() :].strip() if opener else ""
 
 
+MAX_DEFINED_CHARS = 120
 _DEFINED = re.compile(
-    r"^\s*(?P<name>[^,:]{2,60}?)\s*[,:(-]\s*(?:defined|définie?s?|definition|définition)\s*\)?\s*:?\s*$",
+    r"^(?P<name>[^,:\s][^,:]{1,59}?)(?:\s*[,:(]|\s+[-–])\s*"
+    r"(?:defined|définie?s?|definition|définition)\s*\)?\s*:?\s*$",
     re.IGNORECASE,
 )
 

@@ -159,7 +159,7 @@ def term_rule(ctx: NodeContext) -> list[Draft]:
         # `Ex. conditions négatives à la paix : ...`: the examples of a named thing
         split = replace(split, term=plain(split.term)[opener.end() :])
     opening = plain(split.term).strip(" *_").lower().split()
-    if not split.implication and len(opening) > 1 and opening[0] in ctx.lang.demonstratives:
+    if not split.implication and len(opening) > 1 and opening[0] in ctx.lang.resumptive:
         return []  # `This means: ...`: a sentence about what came before, not a term
     if not split.implication and label_family(lead_key(ctx.node.text), ctx.lang) == "example":
         # `Exemple: L'obligation de soin: ...`: an example, asked as one by its parent (but
@@ -326,19 +326,24 @@ def aside_rule(ctx: NodeContext) -> list[Draft]:
         # `Illusion (avec les hallucinations)`, `(car elles sont ...)`: the rest of a sentence
         ctx.note("its brackets go on with the sentence, they do not say what it is")
         return []
-    listed = _ETC.search(aside)
+    trimmed = aside.rstrip()
+    listed = trimmed.lower().endswith(_ETC)
+    if listed:
+        for ending in _ETC:
+            trimmed = trimmed.removesuffix(ending).removesuffix(ending.upper())
+        trimmed = trimmed.rstrip(" ,")
     return [
         Draft(
             rule="aside",
             template="examples" if listed else "detail",  # `Party (RNC, DNC, etc.)`
             fields={"parent": name},
-            answer=(Piece(_ETC.sub("", aside) if listed else aside),),
+            answer=(Piece(trimmed if listed else aside),),
             anchor=(norm_key(name),),
         )
     ]
 
 
-_ETC = re.compile(r",?\s*(?:etc\.?|\.\.\.|…)\s*$", re.IGNORECASE)
+_ETC = ("etc.", "etc", "...", "…")  # endings, not a regex: `\s*etc$` is quadratic on spaces
 
 
 def remark_rule(ctx: NodeContext) -> list[Draft]:
