@@ -961,12 +961,9 @@ MAX_FRONT_LINES = 40
 _SETTING_ITEM = re.compile(r"^\s*(?:-\s|[\"'\[\]])")
 
 
-def _pasted_front_matter(text: str) -> str:
+def _pasted_front_matter(lines: list[str]) -> None:
     """A front-matter block pasted further down a note (another note's `+++` TOML or `---`
     YAML, `title = "..."`, `date: ...`): its lines left blank, not read as definitions."""
-    if "\n+++" not in text and "\n---" not in text:
-        return text
-    lines = text.split("\n")
     i = 1
     while i < len(lines):
         fence = lines[i].strip()
@@ -995,102 +992,42 @@ def _pasted_front_matter(text: str) -> str:
             i = end + 1
         else:
             i += 1
-    return "\n".join(lines)
-
-
-_INDENTED_HEADING = re.compile(r"^ {1,3}(#{1,6}[ \t])")
-
-
-def _headings_out_of_lists(text: str) -> str:
-    """`* Who picks the candidates?` ... blank line, `  ### Why only 2 parties?`: a heading
-    indented into a list item after a blank line starts a section, as its `#` says; CommonMark
-    would bury it in the item above."""
-    if "\n " not in text or "#" not in text:
-        return text
-    lines = text.split("\n")
-    i = 1
-    while i < len(lines):
-        m = _INDENTED_HEADING.match(lines[i])
-        if m and not lines[i - 1].strip():
-            lines[i] = lines[i].lstrip(" ")
-        i = _after_fence(lines, i)
-    return "\n".join(lines)
-
-
-_BOLD_ONLY = re.compile(r"^(\*\*|__)(?=\S)[^*_]{1,80}(?<=\S)\1\s*$")
-_ITEM_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
-
-
-_GLUED_ATX = re.compile(r"^(#{2,6})(?=[^\s#])")
-
-
-def _glued_headings(text: str) -> str:
-    """`##SWOT`, `######PESTEL`: a heading typed without its space (one `#` is a tag)."""
-    if "\n##" not in text and not text.startswith("##"):
-        return text
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        lines[i] = _GLUED_ATX.sub(r"\1 ", lines[i])
-        i = _after_fence(lines, i)
-    return "\n".join(lines)
-
-
-def _bold_headings_between_items(text: str) -> str:
-    """`- ... last item` / `**Non-Excludable Goods**` / `- first item of the next part`: a bold
-    line written right under a list (no blank line) heads the next part; CommonMark would glue
-    it to the item above. It becomes a heading one level under the section's."""
-    if "**" not in text and "__" not in text:
-        return text
-    lines = text.split("\n")
-    level = 1
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        heading = _HEADING_LINE.match(line)
-        if heading:
-            level = len(line.strip().split(" ", 1)[0])
-        elif (
-            0 < i < len(lines) - 1
-            and _BOLD_ONLY.match(line)
-            and _ITEM_LINE.match(lines[i - 1])
-            and _ITEM_LINE.match(lines[i + 1])
-        ):
-            lines[i] = f"{'#' * min(6, level + 1)} {line.strip()}"
-        i = _after_fence(lines, i)
-    return "\n".join(lines)
 
 
 MAX_FORMULA_LINES = 40
 _INLINE_CODE = re.compile(r"`[^`]*`")
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s")
+# a heading, indented up to 3 spaces or typed without its space (`##SWOT`; one `#` is a tag)
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s|^#{2,6}(?=[^\s#])")
 
 
-def _formulas_on_one_line(text: str) -> str:
+def _dollar_marks(line: str) -> int:
+    """How many `$$` a line has outside its inline code (`echo $$` opens no formula)."""
+    return len(_DOUBLE_DOLLAR.findall(_INLINE_CODE.sub("", line)))
+
+
+def _formulas_on_one_line(lines: list[str]) -> None:
     """`... de la forme $$\\begin{align}` / `P(z) = ...` / `- \\int ...` / `\\end{align}$$`: a
     display formula opened after text runs on over lines that CommonMark would read as a list
     or a new paragraph. Its lines are put back on the opening line (the lines it took stay,
     blank, so line numbers hold)."""
-    if "$$" not in text:
-        return text
-    lines = text.split("\n")
     i = 0
     while i < len(lines):
         line = lines[i]
-        if len(_DOUBLE_DOLLAR.findall(_INLINE_CODE.sub("", line))) % 2 == 0:
+        marks = _dollar_marks(line) if "$$" in line else 0
+        if marks % 2 == 0:
             i = _after_fence(lines, i)
             continue
         end = None
         for j in range(i + 1, min(len(lines), i + MAX_FORMULA_LINES)):
             if not lines[j].strip() or _FENCE_OPEN.match(lines[j]):
                 break  # a formula has no blank line and no code block in it
-            if len(_DOUBLE_DOLLAR.findall(_INLINE_CODE.sub("", lines[j]))) % 2 == 1:
+            if _dollar_marks(lines[j]) % 2 == 1:
                 end = j
                 break
         if end is None:
             i += 1
             continue
-        alone = line.lstrip(" >").startswith("$$") and len(_DOUBLE_DOLLAR.findall(line)) == 1
+        alone = line.lstrip(" >").startswith("$$") and marks == 1
         if alone or any(_HEADING_LINE.match(lines[j]) for j in range(i + 1, end)):
             i = end + 1  # a `$$` block of its own, CommonMark's to read: past its closing line
             continue
@@ -1100,7 +1037,39 @@ def _formulas_on_one_line(text: str) -> str:
         lines[i] = " ".join([line.rstrip(), *formula])
         lines[i + 1 : end + 1] = [*([""] * (end - i - 1)), lines[end][closing:]]
         i = end + 1
-    return "\n".join(lines)
+
+
+_BOLD_ONLY = re.compile(r"^(\*\*|__)(?=\S)[^*_]{1,80}(?<=\S)\1\s*$")
+_ITEM_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}[ \t]")
+_GLUED_ATX = re.compile(r"^#{2,6}(?=[^\s#])")
+
+
+def _headings_as_written(lines: list[str]) -> None:
+    """Headings the way students type them, which CommonMark reads otherwise: `##SWOT` without
+    its space; `  ### Why only 2 parties?` indented into a list item after a blank line (a
+    section, as its `#` says); a bold line right under a list item and over the next part's
+    items (`**Non-Excludable Goods**`, glued to the item above), made a heading one level
+    under the section's."""
+    level = 1
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        glued = _GLUED_ATX.match(line)
+        if glued:
+            line = lines[i] = f"{glued.group(0)} {line[glued.end() :]}"
+        elif i and not lines[i - 1].strip() and _INDENTED_HEADING.match(line):
+            line = lines[i] = line.lstrip(" ")
+        if _HEADING_LINE.match(line):
+            level = len(line.strip().split(" ", 1)[0])
+        elif (
+            0 < i < len(lines) - 1
+            and _BOLD_ONLY.match(line)
+            and _ITEM_LINE.match(lines[i - 1])
+            and _ITEM_LINE.match(lines[i + 1])
+        ):
+            lines[i] = f"{'#' * min(6, level + 1)} {line.strip()}"
+        i = _after_fence(lines, i)
 
 
 def _parse_toml(content: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -1312,8 +1281,13 @@ def parse_note(text: str, *, separators: Separators | None = None, path: str = "
     """Parse a note's Markdown into an Outline. Never raises on odd input; problems are returned."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text, toml_front = _toml_front_matter(text)
-    text = _headings_out_of_lists(_pasted_front_matter(text))
-    text = _bold_headings_between_items(_formulas_on_one_line(_glued_headings(text)))
+    # the ways students write that CommonMark reads otherwise, fixed line by line (line
+    # numbers hold): one split of the note for all of them
+    lines = text.split("\n")
+    _pasted_front_matter(lines)
+    _formulas_on_one_line(lines)
+    _headings_as_written(lines)
+    text = "\n".join(lines)
     text = _ruled_tables(_admonitions_as_callouts(text))
     tokens = _parser().parse(text)
     blocks, front, deepest = _blocks(tokens)
