@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Final, TypeVar, cast
 
 from quizgen import markup
@@ -514,6 +514,17 @@ EXAMPLE_OPENER: Final = re.compile(
 MAX_GENERIC_WORDS: Final = 3
 
 
+@cache
+def _facet_words() -> frozenset[str]:
+    # every language's: notes mix them (`## Symptoms` in a French note)
+    return every_language("relational_nouns") | every_language("facet_words")
+
+
+def is_facet_word(word: str) -> bool:
+    """`effects`, `avantages`, `characteristics`: a word naming a facet of something else."""
+    return word in _facet_words()
+
+
 def is_generic(title: str, lang: Language) -> bool:
     """`Positive Effects`, `Causes`, `Types`, `Fall 1`, `Exemple`: a title that names a facet
     of something else, meaningless in a question without it."""
@@ -526,12 +537,10 @@ def is_generic(title: str, lang: Language) -> bool:
     if any(w in lang.prepositions for w in words[1:]):
         return False  # `Causes of Containment`, `Effets de la crise`: it names its owner
     content = [w for w in words if w not in lang.articles]
-    # every language's words: notes mix them (`## Symptoms` in a French note)
-    facets = every_language("relational_nouns") | every_language("facet_words")
     qualifiers = every_language("qualifiers")
     for head, others in ((content[-1], content[:-1]), (content[0], content[1:])) if content else ():
         # `Positive Effects`, `Effets positifs`, `Avantages`; not `Placebo Effect`
-        if head in facets and all(w in qualifiers or w.isdigit() for w in others):
+        if is_facet_word(head) and all(w in qualifiers or w.isdigit() for w in others):
             return True
     return False
 

@@ -23,6 +23,7 @@ from quizgen.extract.base import (
     clauses_of,
     concept_key,
     detail_of,
+    is_facet_word,
     is_generic,
     is_label_line,
     is_logistics,
@@ -659,8 +660,7 @@ def _is_facet(kid: Node, ctx: NodeContext) -> bool:
     """`characteristics`, `Fonctions :`, `Types` over a list of their own: a facet of the parent,
     written as a bullet."""
     name = plain(kid.text).strip(" *_:：").lower()
-    lang = ctx.lang
-    return bool(_line_children(kid)) and (name in lang.facet_words or name in lang.relational_nouns)
+    return bool(_line_children(kid)) and is_facet_word(name)
 
 
 def _outline(ctx: NodeContext, subs: tuple[Node, ...]) -> Draft:

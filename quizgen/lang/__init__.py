@@ -79,8 +79,6 @@ class Language:
     leading_connectors: frozenset[str]
     clause_breakers: frozenset[str]
     scope_words: frozenset[str]
-    facet_words: frozenset[str]
-    qualifiers: frozenset[str]
     rhetorical_openers: frozenset[str]
     condition_words: frozenset[str]
     restating_openers: tuple[tuple[str, ...], ...]
@@ -273,8 +271,6 @@ def _build(code: str, data: Mapping[str, Any], overrides: Mapping[str, str]) -> 
         leading_connectors=words("leading_connectors"),
         clause_breakers=words("clause_breakers"),
         scope_words=words("scope_words"),
-        facet_words=words("facet_words"),
-        qualifiers=words("qualifiers"),
         rhetorical_openers=words("rhetorical_openers"),
         condition_words=words("condition_words"),
         restating_openers=phrases_of(data.get("restating_openers", [])),
