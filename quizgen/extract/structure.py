@@ -156,28 +156,32 @@ def _says_something(text: str, ctx: NodeContext) -> bool:
 def _listed(ctx: NodeContext, kids: tuple[Node, ...]) -> list[Draft]:
     """The card of a parent's lines; its `e.g. ...` lines among them make an examples card of
     their own (`## Morpheme` > a definition, `e.g house/s`, `e.g hous/ing`)."""
-    shown = [text for k in kids if (text := _example_text(k, ctx))]
-    rest = tuple(k for k in kids if not _example_text(k, ctx))
-    if not shown or not rest:
+    texts = [_example_text(k, ctx) for k in kids]
+    rest = tuple(k for k, text in zip(kids, texts, strict=True) if not text)
+    if len(rest) in (0, len(kids)):
         draft = _list_or_detail(ctx, kids)
         return [draft] if draft else []
     drafts = [d for d in (_list_or_detail(ctx, rest),) if d is not None]
     # a whole sentence given as an example is asked by its own sentence card
-    examples = [e for e in shown if not _says_something(e, ctx)]
-    if not examples:
-        return drafts
-    name = qualified_title(ctx.node, ctx)
-    drafts.append(
-        Draft(
-            rule=_rule_name(ctx, "detail"),
-            template="examples",
-            fields={"parent": name.rstrip(" .:;：")},
-            answer=tuple(Piece(e) for e in examples),
-            anchor=(concept_key(ctx.node, ctx.lang), "example"),
-            kind=CardKind.LIST if len(examples) > 1 else CardKind.BASIC,
-        )
-    )
+    examples = tuple(Piece(t) for t in texts if t and not _says_something(t, ctx))
+    if examples:
+        drafts.append(_examples_card(ctx, qualified_title(ctx.node, ctx), examples))
     return drafts
+
+
+def _examples_card(
+    ctx: NodeContext, name: str, examples: tuple[Piece, ...], detail: tuple[Piece, ...] = ()
+) -> Draft:
+    """ "X: examples?" answered by the `e.g.` / `Ex:` lines under X."""
+    return Draft(
+        rule=_rule_name(ctx, "detail"),
+        template="examples",
+        fields={"parent": name.rstrip(" .:;：")},
+        answer=examples,
+        anchor=(concept_key(ctx.node, ctx.lang), "example"),
+        kind=CardKind.LIST if len(examples) > 1 else CardKind.BASIC,
+        detail=detail,
+    )
 
 
 def answered_children(ctx: NodeContext, draft: Draft) -> tuple[Node, ...]:
@@ -549,15 +553,8 @@ def _list_or_detail(ctx: NodeContext, kids: tuple[Node, ...]) -> Draft | None:
         example = _example_text(kid, ctx)
         if example:
             # `Le dol: ...` > `Ex: changer le kilométrage`: an example of the dol, asked as one
-            name = (_short_name(ctx) or asked).rstrip(" .:;：")
-            return Draft(
-                rule=_rule_name(ctx, "detail"),
-                template="examples",
-                fields={"parent": name},
-                answer=(Piece(example),),
-                anchor=(concept_key(node, ctx.lang), "example"),
-                detail=detail_of(kid, ctx),
-            )
+            name = _short_name(ctx) or asked
+            return _examples_card(ctx, name, (Piece(example),), detail_of(kid, ctx))
         if (
             node.kind is NodeKind.HEADING
             and not is_generic(parent, ctx.lang)  # `## Symptoms` > `- Loss of appetite`
